@@ -1,0 +1,13 @@
+# All dependencies come from Debian 12 packages (see scripts/install-deps.sh).
+# Never FetchContent or vendor protobuf, gRPC or Abseil: libgrpc++ is tied to
+# the system libprotobuf and libabsl.
+find_package(Threads REQUIRED)
+find_package(Protobuf REQUIRED)           # CMake's FindProtobuf (Debian ships no protobuf config)
+find_package(gRPC CONFIG REQUIRED)        # gRPC::grpc++, gRPC::grpc++_reflection, gRPC::grpc_cpp_plugin
+find_package(absl CONFIG REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(GTest CONFIG REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
+include(GoogleTest)

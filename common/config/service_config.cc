@@ -1,0 +1,117 @@
+#include "common/config/service_config.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+
+namespace kiosk::config {
+namespace {
+
+absl::Status ValidateListenAddr(absl::string_view addr) {
+  size_t colon = addr.rfind(':');
+  int port = -1;
+  if (colon == absl::string_view::npos || colon == 0 ||
+      !absl::SimpleAtoi(addr.substr(colon + 1), &port) || port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "LISTEN_ADDR must be host:port (port 0 picks a free one), e.g. 127.0.0.1:50051, got \"",
+        addr, "\""));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateSecretKey(Environment env, const std::string& key, bool key_set) {
+  if (env != Environment::kProduction) return absl::OkStatus();
+  if (!key_set || key.empty()) {
+    return absl::InvalidArgumentError(
+        "SECRET_KEY must be set in production (e.g. `openssl rand -hex 32`)");
+  }
+  if (key == kDevelopmentSecretKey) {
+    return absl::InvalidArgumentError(
+        "SECRET_KEY is the development default, which production refuses; generate one with "
+        "`openssl rand -hex 32`");
+  }
+  if (key.size() < kMinProductionSecretKeyBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "SECRET_KEY is too short for production: ", key.size(), " bytes, at least ",
+        kMinProductionSecretKeyBytes, " needed; generate one with `openssl rand -hex 32`"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::string_view EnvironmentName(Environment env) {
+  return env == Environment::kProduction ? "production" : "development";
+}
+
+std::vector<SettingSpec> ServiceSettingSpecs(absl::string_view default_listen_addr) {
+  return {
+      {"LISTEN_ADDR", std::string(default_listen_addr),
+       "gRPC listen address host:port; port 0 picks a free port and logs it"},
+      {"DATABASE_URL", db::kDefaultDatabaseUrl,
+       "PostgreSQL URL (postgresql://, postgresql+asyncpg://, or libpq key=value)", true},
+      {"SECRET_KEY", kDevelopmentSecretKey,
+       "key that signs access tokens; production needs 32+ random bytes", true},
+      {"KIOSK_ENV", "development", "development or production"},
+      {"LOG_LEVEL", "info", "debug, info, warn or error"},
+      {"DB_POOL_SIZE", "10", "database connections kept open"},
+      {"DB_MAX_OVERFLOW", "20", "extra connections opened under load, closed when idle"},
+      {"DB_POOL_RECYCLE", "3600", "seconds after which a connection is replaced"},
+      {"DB_POOL_PRE_PING", "true", "check each connection at checkout and replace dead ones"},
+      {"DB_POOL_TIMEOUT", "30", "seconds to wait for a free connection before UNAVAILABLE"},
+      {"DB_HEALTH_INTERVAL", "1", "seconds between database pings that drive gRPC health"},
+      {"SHUTDOWN_GRACE", "10", "seconds in-flight calls may take to finish on SIGTERM"},
+  };
+}
+
+absl::StatusOr<ServiceConfig> ServiceConfig::Load(const Settings& settings) {
+  ServiceConfig config;
+  config.listen_addr = settings.Get("LISTEN_ADDR");
+  RETURN_IF_ERROR(ValidateListenAddr(config.listen_addr));
+
+  std::string env = settings.Get("KIOSK_ENV");
+  if (env == "production") {
+    config.environment = Environment::kProduction;
+  } else if (env == "development") {
+    config.environment = Environment::kDevelopment;
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("KIOSK_ENV must be development or production, got \"", env, "\""));
+  }
+
+  absl::StatusOr<log::Level> level = log::ParseLevel(settings.Get("LOG_LEVEL"));
+  if (!level.ok()) return absl::InvalidArgumentError(absl::StrCat("LOG_LEVEL: ", level.status().message()));
+  config.log_level = *level;
+
+  std::optional<std::string> url = settings.Explicit("DATABASE_URL");
+  config.database_url_defaulted = !url.has_value();
+  if (config.database_url_defaulted && config.environment == Environment::kProduction) {
+    return absl::InvalidArgumentError("DATABASE_URL must be set in production");
+  }
+  absl::StatusOr<db::DatabaseUrl> database = db::ParseDatabaseUrl(settings.Get("DATABASE_URL"));
+  if (!database.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("DATABASE_URL: ", database.status().message()));
+  }
+  config.database = *std::move(database);
+
+  std::optional<std::string> key = settings.Explicit("SECRET_KEY");
+  config.secret_key = settings.Get("SECRET_KEY");
+  RETURN_IF_ERROR(ValidateSecretKey(config.environment, config.secret_key, key.has_value()));
+
+  ASSIGN_OR_RETURN(config.pool.pool_size, settings.GetInt("DB_POOL_SIZE", 1, 1000));
+  ASSIGN_OR_RETURN(config.pool.max_overflow, settings.GetInt("DB_MAX_OVERFLOW", 0, 1000));
+  ASSIGN_OR_RETURN(config.pool.recycle,
+                   settings.GetSeconds("DB_POOL_RECYCLE", absl::Seconds(1), absl::Hours(24 * 7)));
+  ASSIGN_OR_RETURN(config.pool.pre_ping, settings.GetBool("DB_POOL_PRE_PING"));
+  ASSIGN_OR_RETURN(config.pool.checkout_timeout,
+                   settings.GetSeconds("DB_POOL_TIMEOUT", absl::Milliseconds(10), absl::Hours(1)));
+  ASSIGN_OR_RETURN(config.health_interval, settings.GetSeconds("DB_HEALTH_INTERVAL",
+                                                               absl::Milliseconds(100),
+                                                               absl::Minutes(10)));
+  ASSIGN_OR_RETURN(config.shutdown_grace,
+                   settings.GetSeconds("SHUTDOWN_GRACE", absl::ZeroDuration(), absl::Hours(1)));
+  config.pool.conninfo = config.database.ToConnString();
+  return config;
+}
+
+}  // namespace kiosk::config

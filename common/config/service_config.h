@@ -1,0 +1,51 @@
+// The settings every plex-kiosk service binary shares, validated at start-up.
+//
+//   std::vector<SettingSpec> specs = ServiceSettingSpecs("127.0.0.1:50051");
+//   ASSIGN_OR_RETURN(Settings settings, Settings::FromArgs(argc, argv, specs));
+//   ASSIGN_OR_RETURN(ServiceConfig config, ServiceConfig::Load(settings));
+//
+// Load() fails with one line naming the variable and the problem. In
+// production it refuses a missing, default or short SECRET_KEY and an unset
+// DATABASE_URL.
+#ifndef KIOSK_COMMON_CONFIG_SERVICE_CONFIG_H_
+#define KIOSK_COMMON_CONFIG_SERVICE_CONFIG_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/config/settings.h"
+#include "common/db/connection_pool.h"
+#include "common/db/database_url.h"
+#include "common/log/log.h"
+
+namespace kiosk::config {
+
+enum class Environment { kDevelopment, kProduction };
+absl::string_view EnvironmentName(Environment env);
+
+// The development-only signing key; production refuses it.
+inline constexpr char kDevelopmentSecretKey[] = "dev-insecure-secret-key-change-me-in-production";
+inline constexpr size_t kMinProductionSecretKeyBytes = 32;
+
+struct ServiceConfig {
+  std::string listen_addr;
+  Environment environment = Environment::kDevelopment;
+  log::Level log_level = log::Level::kInfo;
+  db::DatabaseUrl database;
+  bool database_url_defaulted = false;
+  std::string secret_key;  // never log it
+  db::PoolOptions pool;    // conninfo filled from `database`
+  absl::Duration health_interval = absl::Seconds(1);
+  absl::Duration shutdown_grace = absl::Seconds(10);
+
+  static absl::StatusOr<ServiceConfig> Load(const Settings& settings);
+};
+
+// The shared settings, with this binary's default listen address.
+std::vector<SettingSpec> ServiceSettingSpecs(absl::string_view default_listen_addr);
+
+}  // namespace kiosk::config
+
+#endif  // KIOSK_COMMON_CONFIG_SERVICE_CONFIG_H_

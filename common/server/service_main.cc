@@ -1,0 +1,181 @@
+#include "common/server/service_main.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <signal.h>
+
+#include <condition_variable>
+#include <cstdio>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/db/database_probe.h"
+#include "common/log/log.h"
+#include "common/server/request_context.h"
+
+namespace kiosk::server {
+namespace {
+
+// Pings the database every `interval` and flips gRPC health accordingly, so
+// Kubernetes readiness and load balancers stop sending work while it is down.
+class HealthDriver {
+ public:
+  HealthDriver(db::DatabaseProbe& probe, grpc::HealthCheckServiceInterface* health,
+               std::vector<std::string> services, absl::Duration interval)
+      : probe_(probe), health_(health), services_(std::move(services)), interval_(interval) {
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~HealthDriver() { Stop(); }
+
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Loop() {
+    std::optional<bool> serving;
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stopping_) {
+      lock.unlock();
+      db::DatabaseCheck check = probe_.Check();
+      if (serving != check.reachable) {
+        Set(check.reachable);
+        if (check.reachable) {
+          log::Info("database_reachable")
+              .With("server_version", check.server_version)
+              .With("round_trip_us", check.round_trip_micros)
+              .With("health", "SERVING");
+        } else {
+          log::Warn("database_unreachable").With("error", check.error).With("health", "NOT_SERVING");
+        }
+        serving = check.reachable;
+      }
+      lock.lock();
+      wake_.wait_for(lock, absl::ToChronoNanoseconds(interval_), [this] { return stopping_; });
+    }
+  }
+
+  void Set(bool serving) {
+    health_->SetServingStatus("", serving);
+    for (const std::string& name : services_) health_->SetServingStatus(name, serving);
+  }
+
+  db::DatabaseProbe& probe_;
+  grpc::HealthCheckServiceInterface* health_;
+  const std::vector<std::string> services_;
+  const absl::Duration interval_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+const char* SignalName(int sig) { return sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "signal"; }
+
+}  // namespace
+
+int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const ServiceFactory& factory) {
+  // Block the shutdown signals before any thread starts, so every thread
+  // inherits the mask and only sigwait() below receives them.
+  sigset_t shutdown_signals;
+  sigemptyset(&shutdown_signals);
+  sigaddset(&shutdown_signals, SIGTERM);
+  sigaddset(&shutdown_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &shutdown_signals, nullptr);
+
+  std::vector<config::SettingSpec> specs = config::ServiceSettingSpecs(spec.default_listen_addr);
+  specs.insert(specs.end(), spec.extra_settings.begin(), spec.extra_settings.end());
+  absl::StatusOr<config::Settings> settings = config::Settings::FromArgs(argc, argv, specs);
+  if (settings.ok() && settings->help_requested()) {
+    std::cout << config::Settings::Usage(spec.binary, spec.summary, specs);
+    return 0;
+  }
+  absl::StatusOr<config::ServiceConfig> loaded =
+      settings.ok() ? config::ServiceConfig::Load(*settings)
+                    : absl::StatusOr<config::ServiceConfig>(settings.status());
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "%s: configuration error: %s\n", spec.binary.c_str(),
+                 std::string(loaded.status().message()).c_str());
+    return 2;
+  }
+  const config::ServiceConfig config = *std::move(loaded);
+  log::Init(spec.binary, config.log_level);
+  log::Info("starting")
+      .With("version", KIOSK_VERSION)
+      .With("environment", config::EnvironmentName(config.environment))
+      .With("database", config.database.Redacted())
+      .With("pool_size", config.pool.pool_size)
+      .With("max_overflow", config.pool.max_overflow);
+  if (config.database_url_defaulted) {
+    log::Warn("database_url_default").With("hint", "DATABASE_URL is unset; using the development default");
+  }
+  if (config.secret_key == config::kDevelopmentSecretKey) {
+    log::Warn("secret_key_default")
+        .With("hint", "SECRET_KEY is the development default; production refuses it");
+  }
+
+  db::PoolOptions pool_options = config.pool;
+  pool_options.application_name = spec.binary;
+  db::ConnectionPool pool(pool_options);
+  // One thread per pooled connection: more would only wait for a connection.
+  Executor executor(spec.binary, config.pool.pool_size, /*queue_limit=*/4096);
+  ServiceInfoSource info(spec.binary, config, pool);
+  ServiceEnv env{*settings, config, pool, executor, info};
+
+  absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> services = factory(env);
+  if (!services.ok()) {
+    log::Error("start_failed").With(services.status());
+    return 1;
+  }
+
+  grpc::EnableDefaultHealthCheckService(true);
+  // Required: without this call the linker drops the reflection library.
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(config.listen_addr, grpc::InsecureServerCredentials(), &port);
+  for (const auto& service : *services) builder.RegisterService(service.get());
+  builder.experimental().SetInterceptorCreators(RequestContextInterceptors());
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    log::Error("listen_failed")
+        .With("addr", config.listen_addr)
+        .With("hint", "the address is in use or invalid; set LISTEN_ADDR (port 0 picks a free one)");
+    return 1;
+  }
+  std::string host = config.listen_addr.substr(0, config.listen_addr.rfind(':'));
+  log::Info("listening").With("addr", absl::StrCat(host, ":", port)).With("port", port);
+
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  // NOT_SERVING until the first database ping says otherwise.
+  health->SetServingStatus("", false);
+  for (const std::string& name : spec.grpc_services) health->SetServingStatus(name, false);
+  db::DatabaseProbe probe(
+      db::ConnInfoWithDefaults(config.pool.conninfo, spec.binary + "-health", absl::Seconds(2)),
+      config.database.Redacted());
+  HealthDriver driver(probe, health, spec.grpc_services, config.health_interval);
+
+  int sig = 0;
+  sigwait(&shutdown_signals, &sig);
+  log::Info("shutting_down")
+      .With("signal", SignalName(sig))
+      .With("grace_s", absl::ToDoubleSeconds(config.shutdown_grace));
+  driver.Stop();
+  health->Shutdown();  // every service NOT_SERVING: balancers drain us first
+  server->Shutdown(absl::ToChronoTime(absl::Now() + config.shutdown_grace));
+  executor.Shutdown();
+  log::Info("stopped");
+  return 0;
+}
+
+}  // namespace kiosk::server

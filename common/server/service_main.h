@@ -1,0 +1,58 @@
+// The main() of every plex-kiosk service: settings, logging, database pool,
+// executor, gRPC server with health and reflection, readiness driven by a
+// database ping, and graceful shutdown on SIGTERM/SIGINT.
+//
+//   int main(int argc, char** argv) {
+//     return kiosk::server::RunServiceMain(argc, argv, spec, [](ServiceEnv& env) {
+//       ... return services;
+//     });
+//   }
+//
+// Exit codes: 0 after a clean shutdown or --help, 2 for bad configuration
+// (one line on stderr naming the variable), 1 when the server cannot start.
+#ifndef KIOSK_COMMON_SERVER_SERVICE_MAIN_H_
+#define KIOSK_COMMON_SERVER_SERVICE_MAIN_H_
+
+#include <grpcpp/impl/service_type.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/config/service_config.h"
+#include "common/config/settings.h"
+#include "common/db/connection_pool.h"
+#include "common/server/executor.h"
+#include "common/server/service_info.h"
+
+namespace kiosk::server {
+
+struct ServiceSpec {
+  std::string binary;               // "kiosk-users"
+  std::string summary;              // one line for --help
+  std::string default_listen_addr;  // "127.0.0.1:50051"
+  // Full names of the gRPC services registered, for per-service health.
+  std::vector<std::string> grpc_services;
+  // Settings of this binary only, on top of the shared ones.
+  std::vector<config::SettingSpec> extra_settings;
+};
+
+// What handlers may use. Everything here outlives the gRPC server.
+struct ServiceEnv {
+  const config::Settings& settings;
+  const config::ServiceConfig& config;
+  db::ConnectionPool& pool;
+  Executor& executor;
+  const ServiceInfoSource& info;
+};
+
+using ServiceFactory =
+    std::function<absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>>(ServiceEnv& env)>;
+
+int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const ServiceFactory& factory);
+
+}  // namespace kiosk::server
+
+#endif  // KIOSK_COMMON_SERVER_SERVICE_MAIN_H_

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages plex-kiosk needs to build, run and test.
+# Idempotent: only packages that are missing are installed, so a second run
+# touches nothing and needs no network. As non-root it prints the apt line and stops.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config ccache
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
+  libabsl-dev libssl-dev libpqxx-dev libpq-dev postgresql-15
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libargon2-dev libboost1.81-dev libcurl4-openssl-dev nlohmann-json3-dev
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+apt_line="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" != 0 ]; then
+  echo "plex-kiosk needs these Debian packages, and installing them needs root. Run:" >&2
+  echo "  sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive $apt_line" >&2
+  exit 1
+fi
+
+echo "installing ${#missing[@]} Debian package(s): ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "packages installed"
