@@ -27,7 +27,9 @@ absl::StatusOr<std::unique_ptr<PgCluster>> PgCluster::Create() {
   return cluster;
 }
 
-PgCluster::~PgCluster() { Run("destroy").IgnoreError(); }
+PgCluster::~PgCluster() {
+  if (Run("destroy").ok()) std::remove((dir_ + ".log").c_str());
+}
 
 absl::Status PgCluster::Stop() { return Run("stop"); }
 absl::Status PgCluster::Start() { return Run("start"); }
