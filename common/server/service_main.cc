@@ -6,7 +6,10 @@
 #include <signal.h>
 
 #include <condition_variable>
+#include <future>
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -170,10 +173,32 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Service
   log::Info("shutting_down")
       .With("signal", SignalName(sig))
       .With("grace_s", absl::ToDoubleSeconds(config.shutdown_grace));
-  driver.Stop();
-  health->Shutdown();  // every service NOT_SERVING: balancers drain us first
-  server->Shutdown(absl::ToChronoTime(absl::Now() + config.shutdown_grace));
-  executor.Shutdown();
+  const absl::Time deadline = absl::Now() + config.shutdown_grace;
+  // gRPC's Shutdown cancels calls at the deadline but still waits for their
+  // handlers, and a handler may sit in a call to a frozen database. So the
+  // orderly sequence runs on its own thread, and we stop waiting for it a
+  // little after the deadline.
+  std::promise<void> finished;
+  std::future<void> done = finished.get_future();
+  std::thread shutdown([&] {
+    // NOT_SERVING everywhere so balancers drain us first; the health driver's
+    // later updates are ignored.
+    health->Shutdown();
+    // Stops accepting; in-flight calls may finish until the deadline.
+    server->Shutdown(absl::ToChronoTime(deadline));
+    executor.Shutdown();
+    driver.Stop();
+    finished.set_value();
+  });
+  if (done.wait_until(absl::ToChronoTime(deadline + absl::Seconds(1))) !=
+      std::future_status::ready) {
+    log::Warn("stopped")
+        .With("abandoned", "calls still blocked on the database after the grace period")
+        .With("hint", "check the database server; SHUTDOWN_GRACE sets the grace period");
+    // The pool and executor are still in use: end without destroying them.
+    std::_Exit(0);
+  }
+  shutdown.join();
   log::Info("stopped");
   return 0;
 }

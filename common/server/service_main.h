@@ -53,6 +53,15 @@ using ServiceFactory =
 
 int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const ServiceFactory& factory);
 
+// The factory's usual answer: `return ServiceList(std::make_unique<A>(...), ...);`
+template <typename... Services>
+absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> ServiceList(
+    std::unique_ptr<Services>... services) {
+  std::vector<std::unique_ptr<grpc::Service>> list;
+  (list.push_back(std::move(services)), ...);
+  return list;
+}
+
 }  // namespace kiosk::server
 
 #endif  // KIOSK_COMMON_SERVER_SERVICE_MAIN_H_

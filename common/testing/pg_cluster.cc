@@ -3,6 +3,11 @@
 #include <stdlib.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include <fstream>
 #include <sstream>
 
@@ -33,6 +38,32 @@ PgCluster::~PgCluster() {
 
 absl::Status PgCluster::Stop() { return Run("stop"); }
 absl::Status PgCluster::Start() { return Run("start"); }
+
+absl::Status PgCluster::SignalServer(int sig) {
+  std::ifstream pid_file(dir_ + "/data/postmaster.pid");
+  int postmaster = 0;
+  if (!(pid_file >> postmaster) || postmaster <= 0) {
+    return absl::FailedPreconditionError("the cluster is not running");
+  }
+  std::vector<int> pids = {postmaster};
+  // Backends and auxiliary processes are the postmaster's children.
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    int pid = 0;
+    if (!absl::SimpleAtoi(entry.path().filename().string(), &pid)) continue;
+    std::ifstream status(entry.path() / "status");
+    std::string line;
+    while (std::getline(status, line)) {
+      int parent = 0;
+      if (absl::StartsWith(line, "PPid:") &&
+          absl::SimpleAtoi(absl::StripAsciiWhitespace(line.substr(5)), &parent) &&
+          parent == postmaster) {
+        pids.push_back(pid);
+      }
+    }
+  }
+  for (int pid : pids) kill(pid, sig);
+  return absl::OkStatus();
+}
 
 absl::Status PgCluster::Run(const std::string& verb) {
   std::string command = absl::StrCat(KIOSK_SOURCE_DIR, "/scripts/pgctl.sh ", verb, " ", dir_,

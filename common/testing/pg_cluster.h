@@ -7,6 +7,8 @@
 #ifndef KIOSK_COMMON_TESTING_PG_CLUSTER_H_
 #define KIOSK_COMMON_TESTING_PG_CLUSTER_H_
 
+#include <signal.h>
+
 #include <memory>
 #include <string>
 
@@ -22,12 +24,17 @@ class PgCluster {
 
   absl::Status Stop();
   absl::Status Start();
+  // SIGSTOP / SIGCONT the server and its backends: a database that accepts
+  // connections but never answers, like a hung host.
+  absl::Status Freeze() { return SignalServer(SIGSTOP); }
+  absl::Status Thaw() { return SignalServer(SIGCONT); }
   // Superuser URL of database `postgres`.
   const db::DatabaseUrl& url() const { return url_; }
 
  private:
   explicit PgCluster(std::string dir) : dir_(std::move(dir)) {}
   absl::Status Run(const std::string& verb);
+  absl::Status SignalServer(int sig);
   std::string dir_;
   db::DatabaseUrl url_;
 };

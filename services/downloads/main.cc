@@ -3,20 +3,16 @@
 #include "services/downloads/downloads_service.h"
 
 int main(int argc, char** argv) {
-  kiosk::server::ServiceSpec spec{
-      .binary = "kiosk-downloads",
-      .summary = "qBittorrent downloads, renaming and transfers into the Plex library",
-      .default_listen_addr = "127.0.0.1:50053",
-      .grpc_services = {kiosk::downloads::v1::DownloadsService::service_full_name()},
-      .extra_settings = {},
-  };
+  using kiosk::downloads::v1::DownloadsService;
   return kiosk::server::RunServiceMain(
-      argc, argv, spec,
-      [](kiosk::server::ServiceEnv& env)
-          -> absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> {
-        std::vector<std::unique_ptr<grpc::Service>> services;
-        services.push_back(
+      argc, argv,
+      {.binary = "kiosk-downloads",
+       .summary = "qBittorrent downloads, renaming and transfers into the Plex library",
+       .default_listen_addr = "127.0.0.1:50053",
+       .grpc_services = {DownloadsService::service_full_name()},
+       .extra_settings = {}},
+      [](kiosk::server::ServiceEnv& env) {
+        return kiosk::server::ServiceList(
             std::make_unique<kiosk::downloads::DownloadsServiceImpl>(env.executor, env.info));
-        return services;
       });
 }

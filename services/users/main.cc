@@ -3,20 +3,16 @@
 #include "services/users/users_service.h"
 
 int main(int argc, char** argv) {
-  kiosk::server::ServiceSpec spec{
-      .binary = "kiosk-users",
-      .summary = "accounts, authentication, roles and system settings",
-      .default_listen_addr = "127.0.0.1:50051",
-      .grpc_services = {kiosk::users::v1::UsersService::service_full_name()},
-      .extra_settings = {},
-  };
+  using kiosk::users::v1::UsersService;
   return kiosk::server::RunServiceMain(
-      argc, argv, spec,
-      [](kiosk::server::ServiceEnv& env)
-          -> absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> {
-        std::vector<std::unique_ptr<grpc::Service>> services;
-        services.push_back(
+      argc, argv,
+      {.binary = "kiosk-users",
+       .summary = "accounts, authentication, roles and system settings",
+       .default_listen_addr = "127.0.0.1:50051",
+       .grpc_services = {UsersService::service_full_name()},
+       .extra_settings = {}},
+      [](kiosk::server::ServiceEnv& env) {
+        return kiosk::server::ServiceList(
             std::make_unique<kiosk::users::UsersServiceImpl>(env.executor, env.info));
-        return services;
       });
 }

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <future>
+
 #include <google/protobuf/descriptor.pb.h>
 
 #include "absl/strings/numbers.h"
@@ -186,6 +188,75 @@ TEST(ServiceInfoTest, ReportsVersionAndDatabase) {
   EXPECT_GE(info.database().pool_open(), 1);
   EXPECT_TRUE(proc->WaitForOutput("request_id=bootstrap-test-1", absl::Seconds(5)).has_value())
       << proc->Output();
+}
+
+// A running service with a private cluster, for the shutdown tests.
+struct RunningService {
+  std::unique_ptr<PgCluster> cluster;
+  std::optional<Subprocess> proc;
+  std::unique_ptr<kiosk::users::v1::UsersService::Stub> stub;
+};
+
+void StartUsers(const std::string& grace, RunningService* out) {
+  absl::StatusOr<std::unique_ptr<PgCluster>> cluster = PgCluster::Create();
+  ASSERT_TRUE(cluster.ok()) << cluster.status();
+  out->cluster = *std::move(cluster);
+  absl::StatusOr<Subprocess> proc = Subprocess::Start(
+      {BinPath("kiosk-users")}, {{"LISTEN_ADDR", "127.0.0.1:0"},
+                                 {"DATABASE_URL", out->cluster->url().ToConnString()},
+                                 {"SHUTDOWN_GRACE", grace}});
+  ASSERT_TRUE(proc.ok()) << proc.status();
+  out->proc.emplace(*std::move(proc));
+  std::optional<std::string> listening =
+      out->proc->WaitForOutput("event=database_reachable", absl::Seconds(20));
+  ASSERT_TRUE(listening.has_value()) << out->proc->Output();
+  int port = ParsePort(*out->proc->WaitForOutput("event=listening", absl::Seconds(1)));
+  out->stub = kiosk::users::v1::UsersService::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+}
+
+// Starts GetServiceInfo on another thread; it blocks while the database is frozen.
+std::future<grpc::Status> CallInBackground(kiosk::users::v1::UsersService::Stub* stub) {
+  return std::async(std::launch::async, [stub] {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    kiosk::common::v1::ServiceInfo info;
+    return stub->GetServiceInfo(&ctx, {}, &info);
+  });
+}
+
+TEST(GracefulShutdownTest, InFlightCallFinishesBeforeTheProcessExits) {
+  RunningService svc;
+  ASSERT_NO_FATAL_FAILURE(StartUsers("10", &svc));
+  ASSERT_TRUE(svc.cluster->Freeze().ok());
+  std::future<grpc::Status> call = CallInBackground(svc.stub.get());
+  absl::SleepFor(absl::Milliseconds(500));  // the call is now waiting on the database
+  svc.proc->Signal(SIGTERM);
+  absl::SleepFor(absl::Milliseconds(1000));
+  EXPECT_FALSE(svc.proc->Wait(absl::ZeroDuration()).has_value()) << "exited with a call in flight";
+  ASSERT_TRUE(svc.cluster->Thaw().ok());
+  grpc::Status status = call.get();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(svc.proc->Wait(absl::Seconds(10)), 0) << svc.proc->Output();
+  EXPECT_THAT(svc.proc->Output(), HasSubstr("event=stopped\n"));
+}
+
+TEST(GracefulShutdownTest, ACallStuckPastTheGraceIsCancelledAndTheProcessStillExits) {
+  RunningService svc;
+  ASSERT_NO_FATAL_FAILURE(StartUsers("1", &svc));
+  ASSERT_TRUE(svc.cluster->Freeze().ok());
+  std::future<grpc::Status> call = CallInBackground(svc.stub.get());
+  absl::SleepFor(absl::Milliseconds(300));
+  absl::Time signalled = absl::Now();
+  svc.proc->Signal(SIGTERM);
+  std::optional<int> code = svc.proc->Wait(absl::Seconds(10));
+  absl::Duration took = absl::Now() - signalled;
+  ASSERT_TRUE(svc.cluster->Thaw().ok());
+  ASSERT_TRUE(code.has_value()) << "still running 10 s after SIGTERM\n" << svc.proc->Output();
+  EXPECT_EQ(*code, 0) << svc.proc->Output();
+  EXPECT_LT(took, absl::Seconds(5));  // 1 s grace + 1 s linger, not the frozen database's time
+  EXPECT_FALSE(call.get().ok());
+  EXPECT_THAT(svc.proc->Output(), HasSubstr("abandoned="));
 }
 
 TEST(ConfigErrorTest, BadConfigurationExitsTwoWithOneLineNamingTheVariable) {
