@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "common/testing/fake_env.h"
 #include "common/testing/status_matchers.h"
 
 namespace kiosk::config {
@@ -15,11 +16,7 @@ absl::StatusOr<ServiceConfig> Load(std::map<std::string, std::string> env) {
   const char* argv[] = {"kiosk-test"};
   absl::StatusOr<Settings> settings = Settings::FromArgs(
       1, argv, ServiceSettingSpecs("127.0.0.1:50051"),
-      [env](const std::string& name) -> std::optional<std::string> {
-        auto it = env.find(name);
-        if (it == env.end()) return std::nullopt;
-        return it->second;
-      });
+      kiosk::testing::FakeEnv(env));
   if (!settings.ok()) return settings.status();
   return ServiceConfig::Load(*settings);
 }

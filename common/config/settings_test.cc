@@ -3,11 +3,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "common/testing/fake_env.h"
 #include "common/testing/status_matchers.h"
 
 namespace kiosk::config {
 namespace {
 
+using ::kiosk::testing::FakeEnv;
 using ::kiosk::testing::IsOkAndHolds;
 using ::kiosk::testing::StatusIs;
 using ::testing::HasSubstr;
@@ -19,14 +21,6 @@ std::vector<SettingSpec> Specs() {
           {"DB_POOL_PRE_PING", "true", "ping"},
           {"DB_POOL_RECYCLE", "3600", "recycle"},
           {"SECRET_KEY", "", "key", /*secret=*/true}};
-}
-
-EnvLookup FakeEnv(std::map<std::string, std::string> values) {
-  return [values](const std::string& name) -> std::optional<std::string> {
-    auto it = values.find(name);
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  };
 }
 
 absl::StatusOr<Settings> Parse(std::vector<const char*> args,

@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "common/testing/fake_env.h"
 #include "common/testing/status_matchers.h"
 
 namespace kiosk::migrate {
@@ -30,11 +31,7 @@ Outcome RunKiosk(std::vector<const char*> args, std::map<std::string, std::strin
   EXPECT_THAT(options, IsOk());
   std::ostringstream out, err;
   int code = RunCli(*options,
-                    [env](const std::string& name) -> std::optional<std::string> {
-                      auto it = env.find(name);
-                      if (it == env.end()) return std::nullopt;
-                      return it->second;
-                    },
+                    kiosk::testing::FakeEnv(env),
                     out, err);
   return {code, out.str(), err.str()};
 }

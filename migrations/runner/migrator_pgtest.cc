@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/testing/pg_test_database.h"
+#include "common/testing/fake_env.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/subprocess.h"
 #include "migrations/runner/cli.h"
@@ -231,11 +232,7 @@ int Cli(const std::string& url, std::vector<const char*> args, std::ostream& out
   EXPECT_THAT(options, IsOk());
   env["DATABASE_URL"] = url;
   return RunCli(*options,
-                [env](const std::string& name) -> std::optional<std::string> {
-                  auto it = env.find(name);
-                  if (it == env.end()) return std::nullopt;
-                  return it->second;
-                },
+                kiosk::testing::FakeEnv(env),
                 out, out);
 }
 
