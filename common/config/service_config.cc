@@ -1,6 +1,13 @@
 #include "common/config/service_config.h"
 
+#include <openssl/rand.h>
+
+#include <cstdlib>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 
@@ -25,9 +32,9 @@ absl::Status ValidateSecretKey(Environment env, const std::string& key, bool key
     return absl::InvalidArgumentError(
         "SECRET_KEY must be set in production (e.g. `openssl rand -hex 32`)");
   }
-  if (key == kDevelopmentSecretKey) {
+  if (IsExampleSecret(key)) {
     return absl::InvalidArgumentError(
-        "SECRET_KEY is the development default, which production refuses; generate one with "
+        "SECRET_KEY is an example placeholder, which production refuses; generate one with "
         "`openssl rand -hex 32`");
   }
   if (key.size() < kMinProductionSecretKeyBytes) {
@@ -38,7 +45,26 @@ absl::Status ValidateSecretKey(Environment env, const std::string& key, bool key
   return absl::OkStatus();
 }
 
+std::string RandomHexKey() {
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1) std::abort();  // no entropy: nothing is safe
+  std::string hex;
+  for (unsigned char b : bytes) absl::StrAppendFormat(&hex, "%02x", b);
+  return hex;
+}
+
 }  // namespace
+
+bool IsExampleSecret(absl::string_view key) {
+  std::string lower = absl::AsciiStrToLower(key);
+  for (absl::string_view placeholder :
+       {"changeme", "change-me", "change_me", "change me", "your-secret", "your_secret",
+        "yoursecret", "example", "placeholder", "insecure", "xxxxxxxx"}) {
+    if (absl::StrContains(lower, placeholder)) return true;
+  }
+  return lower == "secret" || lower == "secret_key" || lower == "secret-key" ||
+         lower == "password";
+}
 
 absl::string_view EnvironmentName(Environment env) {
   return env == Environment::kProduction ? "production" : "development";
@@ -50,8 +76,10 @@ std::vector<SettingSpec> ServiceSettingSpecs(absl::string_view default_listen_ad
        "gRPC listen address host:port; port 0 picks a free port and logs it"},
       {"DATABASE_URL", db::kDefaultDatabaseUrl,
        "PostgreSQL URL (postgresql://, postgresql+asyncpg://, or libpq key=value)", true},
-      {"SECRET_KEY", kDevelopmentSecretKey,
-       "key that signs access tokens; production needs 32+ random bytes", true},
+      {"SECRET_KEY", "",
+       "key that signs access tokens; production needs 32+ random bytes; development "
+       "generates one per run when unset",
+       true},
       {"KIOSK_ENV", "development", "development or production"},
       {"LOG_LEVEL", "info", "debug, info, warn or error"},
       {"DB_POOL_SIZE", "10", "database connections kept open"},
@@ -97,6 +125,10 @@ absl::StatusOr<ServiceConfig> ServiceConfig::Load(const Settings& settings) {
   std::optional<std::string> key = settings.Explicit("SECRET_KEY");
   config.secret_key = settings.Get("SECRET_KEY");
   RETURN_IF_ERROR(ValidateSecretKey(config.environment, config.secret_key, key.has_value()));
+  if (config.secret_key.empty()) {
+    config.secret_key = RandomHexKey();
+    config.secret_key_generated = true;
+  }
 
   ASSIGN_OR_RETURN(config.pool.pool_size, settings.GetInt("DB_POOL_SIZE", 1, 1000));
   ASSIGN_OR_RETURN(config.pool.max_overflow, settings.GetInt("DB_MAX_OVERFLOW", 0, 1000));

@@ -5,8 +5,9 @@
 //   ASSIGN_OR_RETURN(ServiceConfig config, ServiceConfig::Load(settings));
 //
 // Load() fails with one line naming the variable and the problem. In
-// production it refuses a missing, default or short SECRET_KEY and an unset
-// DATABASE_URL.
+// production it refuses a missing, example or short SECRET_KEY and an unset
+// DATABASE_URL; in development a missing SECRET_KEY becomes a random one for
+// this run (tokens then die with the process; `./kiosk up` shares one key).
 #ifndef KIOSK_COMMON_CONFIG_SERVICE_CONFIG_H_
 #define KIOSK_COMMON_CONFIG_SERVICE_CONFIG_H_
 
@@ -25,9 +26,11 @@ namespace kiosk::config {
 enum class Environment { kDevelopment, kProduction };
 absl::string_view EnvironmentName(Environment env);
 
-// The development-only signing key; production refuses it.
-inline constexpr char kDevelopmentSecretKey[] = "dev-insecure-secret-key-change-me-in-production";
 inline constexpr size_t kMinProductionSecretKeyBytes = 32;
+
+// Placeholders copied from examples and tutorials ("changeme",
+// "your-secret-key-here", ...); production refuses them.
+bool IsExampleSecret(absl::string_view key);
 
 struct ServiceConfig {
   std::string listen_addr;
@@ -36,6 +39,8 @@ struct ServiceConfig {
   db::DatabaseUrl database;
   bool database_url_defaulted = false;
   std::string secret_key;  // never log it
+  // Development without SECRET_KEY: a random key for this run only.
+  bool secret_key_generated = false;
   db::PoolOptions pool;    // conninfo filled from `database`
   absl::Duration health_interval = absl::Seconds(1);
   absl::Duration shutdown_grace = absl::Seconds(10);

@@ -32,7 +32,10 @@ TEST(ServiceConfigTest, DevelopmentDefaultsMatchTheOldApplication) {
   EXPECT_TRUE(config->pool.pre_ping);
   EXPECT_TRUE(config->database_url_defaulted);
   EXPECT_EQ(config->database.dbname, "plex_kiosk_dev");
-  EXPECT_EQ(config->secret_key, kDevelopmentSecretKey);
+  EXPECT_TRUE(config->secret_key_generated);
+  EXPECT_EQ(config->secret_key.size(), 64u);
+  // Another run, another key.
+  EXPECT_NE(Load({})->secret_key, config->secret_key);
 }
 
 TEST(ServiceConfigTest, ReadsEveryVariable) {
@@ -87,10 +90,11 @@ TEST(ServiceConfigTest, ProductionRefusesDefaultOrWeakSecrets) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("SECRET_KEY must be set")));
   EXPECT_THAT(Load({{"KIOSK_ENV", "production"}, {"DATABASE_URL", url}, {"SECRET_KEY", ""}}),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("SECRET_KEY must be set")));
-  EXPECT_THAT(Load({{"KIOSK_ENV", "production"},
-                    {"DATABASE_URL", url},
-                    {"SECRET_KEY", kDevelopmentSecretKey}}),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("development default")));
+  for (const char* example : {"your-secret-key-here-0123456789abcdefghij",
+                              "CHANGEME-CHANGEME-CHANGEME-CHANGEME-CHANGEME"}) {
+    EXPECT_THAT(Load({{"KIOSK_ENV", "production"}, {"DATABASE_URL", url}, {"SECRET_KEY", example}}),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("example placeholder")));
+  }
   EXPECT_THAT(Load({{"KIOSK_ENV", "production"}, {"DATABASE_URL", url}, {"SECRET_KEY", "short"}}),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("too short")));
   EXPECT_THAT(Load({{"KIOSK_ENV", "production"}, {"SECRET_KEY", std::string(64, 'k')}}),
@@ -99,6 +103,15 @@ TEST(ServiceConfigTest, ProductionRefusesDefaultOrWeakSecrets) {
       Load({{"KIOSK_ENV", "production"}, {"DATABASE_URL", url}, {"SECRET_KEY", std::string(64, 'k')}});
   ASSERT_TRUE(ok.ok()) << ok.status();
   EXPECT_EQ(ok->environment, Environment::kProduction);
+  EXPECT_FALSE(ok->secret_key_generated);
+  EXPECT_EQ(ok->secret_key, std::string(64, 'k'));
+}
+
+TEST(ServiceConfigTest, DevelopmentKeepsAGivenSecret) {
+  absl::StatusOr<ServiceConfig> config = Load({{"SECRET_KEY", "shared-by-kiosk-up"}});
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->secret_key, "shared-by-kiosk-up");
+  EXPECT_FALSE(config->secret_key_generated);
 }
 
 TEST(ServiceConfigTest, ErrorsNeverContainTheSecretOrPassword) {

@@ -91,6 +91,15 @@ std::unique_ptr<grpc::ClientContext> OutboundContext(const grpc::ServerContextBa
   auto ctx = std::make_unique<grpc::ClientContext>();
   std::string id = incoming != nullptr ? RequestId(*incoming) : "";
   ctx->AddMetadata(kRequestIdHeader, id.empty() ? NewRequestId() : id);
+  // The next service checks the same caller: pass the credentials on.
+  if (incoming != nullptr) {
+    for (const char* header : {"authorization", "x-api-key"}) {
+      auto it = incoming->client_metadata().find(header);
+      if (it != incoming->client_metadata().end()) {
+        ctx->AddMetadata(header, std::string(it->second.data(), it->second.size()));
+      }
+    }
+  }
   ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   return ctx;
 }

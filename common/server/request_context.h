@@ -9,7 +9,7 @@
 //   builder.experimental().SetInterceptorCreators(RequestContextInterceptors());
 //   ...
 //   std::unique_ptr<grpc::ClientContext> out = OutboundContext(ctx, absl::Seconds(5));
-//   stub->Call(out.get(), request, &response);   // same x-request-id, with a deadline
+//   stub->Call(out.get(), request, &response);   // same x-request-id and caller, a deadline
 #ifndef KIOSK_COMMON_SERVER_REQUEST_CONTEXT_H_
 #define KIOSK_COMMON_SERVER_REQUEST_CONTEXT_H_
 
@@ -35,7 +35,8 @@ RequestContextInterceptors();
 std::string RequestId(const grpc::ServerContextBase& ctx);
 
 // A client context with the caller's request id (or a new one when
-// `incoming` is null) and a deadline `timeout` from now.
+// `incoming` is null), the caller's credentials (authorization, x-api-key),
+// and a deadline `timeout` from now.
 std::unique_ptr<grpc::ClientContext> OutboundContext(const grpc::ServerContextBase* incoming,
                                                      absl::Duration timeout);
 

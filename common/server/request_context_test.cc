@@ -25,6 +25,10 @@ class Downstream final : public kiosk::media::v1::MediaService::CallbackService 
     {
       std::lock_guard<std::mutex> lock(mu);
       seen = RequestId(*ctx);
+      auto auth = ctx->client_metadata().find("authorization");
+      authorization = auth == ctx->client_metadata().end()
+                          ? ""
+                          : std::string(auth->second.data(), auth->second.size());
     }
     auto* reactor = ctx->DefaultReactor();
     reactor->Finish(grpc::Status::OK);
@@ -32,6 +36,7 @@ class Downstream final : public kiosk::media::v1::MediaService::CallbackService 
   }
   std::mutex mu;
   std::string seen;
+  std::string authorization;
 };
 
 // Front service: records its request id and calls Downstream with it.
@@ -105,12 +110,14 @@ class RequestContextTest : public ::testing::Test {
 TEST_F(RequestContextTest, CallerIdIsKeptEchoedPropagatedAndLogged) {
   grpc::ClientContext ctx;
   ctx.AddMetadata("x-request-id", "req-123");
+  ctx.AddMetadata("authorization", "Bearer abc.def.ghi");
   ServiceInfo response;
   ASSERT_TRUE(stub_->GetServiceInfo(&ctx, GetServiceInfoRequest(), &response).ok());
   EXPECT_EQ(front_->seen, "req-123");
   {
     std::lock_guard<std::mutex> lock(downstream_.mu);
     EXPECT_EQ(downstream_.seen, "req-123");
+    EXPECT_EQ(downstream_.authorization, "Bearer abc.def.ghi");  // the caller travels on
   }
   auto echoed = ctx.GetServerInitialMetadata().find("x-request-id");
   ASSERT_NE(echoed, ctx.GetServerInitialMetadata().end());

@@ -122,9 +122,11 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Service
   if (config.database_url_defaulted) {
     log::Warn("database_url_default").With("hint", "DATABASE_URL is unset; using the development default");
   }
-  if (config.secret_key == config::kDevelopmentSecretKey) {
-    log::Warn("secret_key_default")
-        .With("hint", "SECRET_KEY is the development default; production refuses it");
+  if (config.secret_key_generated) {
+    log::Warn("secret_key_generated")
+        .With("hint", "SECRET_KEY is unset: using a random key for this run; tokens die with "
+                      "the process and other services will not accept them. Set SECRET_KEY "
+                      "(./kiosk up shares one); production refuses to start without it");
   }
 
   db::PoolOptions pool_options = config.pool;
