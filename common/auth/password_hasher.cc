@@ -175,15 +175,16 @@ absl::StatusOr<PhcInfo> ParsePhc(absl::string_view phc) {
 
   PhcInfo info;
   info.variant = std::string(id);
+  // parts: variant, [v=<version>,] costs, salt, hash.
   size_t next = 1;
-  if (parts.size() == 6) {
+  if (parts.size() == 5) {
     std::optional<uint32_t> version = ParseAssignment(parts[next++], "v");
     if (!version.has_value()) return Malformed("bad version field");
     info.version = *version;
-  } else if (parts.size() == 5) {
+  } else if (parts.size() == 4) {
     info.version = ARGON2_VERSION_10;  // libargon2's default when "v=" is absent
   } else {
-    return Malformed(absl::StrCat("expected 5 or 6 '$'-separated fields, got ", parts.size()));
+    return Malformed("expected $<variant>$v=<version>$<costs>$<salt>$<hash>");
   }
   if (info.version != ARGON2_VERSION_10 && info.version != ARGON2_VERSION_13) {
     return Malformed("unknown Argon2 version (expected v=19 or v=16)");

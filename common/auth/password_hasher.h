@@ -46,7 +46,7 @@ absl::Status ValidateArgon2Params(const Argon2Params& params);
 
 // The fields of an Argon2 PHC string.
 struct PhcInfo {
-  std::string variant;  // "argon2id", "argon2i" or "argon2d"
+  std::string variant;   // "argon2id", "argon2i" or "argon2d"
   uint32_t version = 0;  // 19 (0x13) or 16 (0x10, also when "v=" is absent)
   uint32_t memory_kib = 0;
   uint32_t time_cost = 0;
