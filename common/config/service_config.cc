@@ -1,10 +1,8 @@
 #include "common/config/service_config.h"
 
-#include <openssl/rand.h>
-
-#include <cstdlib>
-
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "common/crypto.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
@@ -45,13 +43,7 @@ absl::Status ValidateSecretKey(Environment env, const std::string& key, bool key
   return absl::OkStatus();
 }
 
-std::string RandomHexKey() {
-  unsigned char bytes[32];
-  if (RAND_bytes(bytes, sizeof(bytes)) != 1) std::abort();  // no entropy: nothing is safe
-  std::string hex;
-  for (unsigned char b : bytes) absl::StrAppendFormat(&hex, "%02x", b);
-  return hex;
-}
+std::string RandomHexKey() { return absl::BytesToHexString(RandomBytes(32)); }
 
 }  // namespace
 

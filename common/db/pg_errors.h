@@ -29,16 +29,21 @@ absl::StatusCode CodeForSqlState(absl::string_view sqlstate);
 // `context` says what was being done ("saving user"); it prefixes the message.
 absl::Status StatusFromException(const std::exception& error, absl::string_view context);
 
-// Runs `fn` and turns any exception into a Status. `fn` returns a value or
-// absl::Status / absl::StatusOr<T>.
+template <typename T>
+struct IsStatusOr : std::false_type {};
+template <typename T>
+struct IsStatusOr<absl::StatusOr<T>> : std::true_type {};
+
+// Runs `fn` and turns any exception into a Status. `fn` returns a value,
+// nothing, absl::Status or absl::StatusOr<T> (passed through as it is).
 template <typename Fn>
 auto RunWithStatus(absl::string_view context, Fn&& fn) {
   using Result = std::invoke_result_t<Fn>;
-  if constexpr (std::is_same_v<Result, absl::Status>) {
+  if constexpr (std::is_same_v<Result, absl::Status> || IsStatusOr<Result>::value) {
     try {
       return fn();
     } catch (const std::exception& e) {
-      return StatusFromException(e, context);
+      return Result(StatusFromException(e, context));
     }
   } else {
     using Out = std::conditional_t<std::is_same_v<Result, void>, absl::Status,

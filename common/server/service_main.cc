@@ -135,7 +135,8 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Service
   // One thread per pooled connection: more would only wait for a connection.
   Executor executor(spec.binary, config.pool.pool_size, /*queue_limit=*/4096);
   ServiceInfoSource info(spec.binary, config, pool);
-  ServiceEnv env{*settings, config, pool, executor, info};
+  ObjectOwner owner;  // declared before the services and server: outlives both
+  ServiceEnv env{*settings, config, pool, executor, info, owner};
 
   absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> services = factory(env);
   if (!services.ok()) {
@@ -155,7 +156,9 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Service
   if (server == nullptr || port == 0) {
     log::Error("listen_failed")
         .With("addr", config.listen_addr)
-        .With("hint", "the address is in use or invalid; set LISTEN_ADDR (port 0 picks a free one)");
+        .With("hint",
+              "the address is invalid or in use, maybe by an outgoing connection that took the "
+              "port (see `ss -tan | grep :PORT`); set LISTEN_ADDR (port 0 picks a free one)");
     return 1;
   }
   std::string host = config.listen_addr.substr(0, config.listen_addr.rfind(':'));

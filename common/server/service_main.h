@@ -39,6 +39,27 @@ struct ServiceSpec {
   std::vector<config::SettingSpec> extra_settings;
 };
 
+// Keeps the objects a service's handlers use (stores, clients, executors)
+// alive until after the gRPC server stopped; destroys them newest first.
+class ObjectOwner {
+ public:
+  ObjectOwner() = default;
+  ObjectOwner(const ObjectOwner&) = delete;
+  ObjectOwner& operator=(const ObjectOwner&) = delete;
+  ~ObjectOwner() {
+    while (!objects_.empty()) objects_.pop_back();
+  }
+  template <typename T>
+  T& Own(std::unique_ptr<T> object) {
+    T& ref = *object;
+    objects_.push_back(std::shared_ptr<void>(std::move(object)));
+    return ref;
+  }
+
+ private:
+  std::vector<std::shared_ptr<void>> objects_;
+};
+
 // What handlers may use. Everything here outlives the gRPC server.
 struct ServiceEnv {
   const config::Settings& settings;
@@ -46,6 +67,7 @@ struct ServiceEnv {
   db::ConnectionPool& pool;
   Executor& executor;
   const ServiceInfoSource& info;
+  ObjectOwner& owner;
 };
 
 using ServiceFactory =

@@ -1,7 +1,5 @@
 #include "migrations/runner/migration_set.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/crypto.h"
 #include "migrations/runner/embedded_migrations.h"
 
 namespace kiosk::migrate {
@@ -49,15 +48,6 @@ bool HasStatements(absl::string_view sql) {
 }
 
 }  // namespace
-
-std::string Sha256Hex(absl::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) absl::StrAppendFormat(&hex, "%02x", digest[i]);
-  return hex;
-}
 
 absl::StatusOr<Migration> ParseMigrationFile(const SourceFile& file) {
   Migration m;

@@ -25,6 +25,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/crypto.h"  // Sha256Hex: the checksum of a file
 
 namespace kiosk::migrate {
 
@@ -65,8 +66,6 @@ class MigrationSet {
  private:
   std::vector<Migration> ordered_;
 };
-
-std::string Sha256Hex(absl::string_view data);
 
 }  // namespace kiosk::migrate
 

@@ -1,5 +1,11 @@
 // kiosk-users: wiring only; see common/server/service_main.h for the lifecycle.
+#include "common/auth/caller.h"
+#include "common/auth/jwt.h"
+#include "common/auth/password_hasher.h"
 #include "common/server/service_main.h"
+#include "common/status_macros.h"
+#include "services/users/auth_logic.h"
+#include "services/users/pg_user_store.h"
 #include "services/users/users_service.h"
 
 int main(int argc, char** argv) {
@@ -10,9 +16,31 @@ int main(int argc, char** argv) {
        .summary = "accounts, authentication, roles and system settings",
        .default_listen_addr = "127.0.0.1:50051",
        .grpc_services = {UsersService::service_full_name()},
-       .extra_settings = {}},
-      [](kiosk::server::ServiceEnv& env) {
-        return kiosk::server::ServiceList(
-            std::make_unique<kiosk::users::UsersServiceImpl>(env.executor, env.info));
+       .extra_settings =
+           {{"ACCESS_TOKEN_TTL", "900", "seconds an access token is valid"},
+            {"REFRESH_TOKEN_TTL", "2592000", "seconds a refresh token is valid (30 days)"},
+            {"LOGIN_WORKERS", "2", "threads hashing passwords (login, password change)"}}},
+      [](kiosk::server::ServiceEnv& env)
+          -> absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> {
+        namespace auth = kiosk::auth;
+        namespace users = kiosk::users;
+        users::AuthOptions options;
+        ASSIGN_OR_RETURN(options.access_ttl,
+                         env.settings.GetSeconds("ACCESS_TOKEN_TTL", absl::Seconds(30),
+                                                 absl::Hours(24)));
+        ASSIGN_OR_RETURN(options.refresh_ttl,
+                         env.settings.GetSeconds("REFRESH_TOKEN_TTL", absl::Minutes(5),
+                                                 absl::Hours(24 * 365)));
+        ASSIGN_OR_RETURN(int workers, env.settings.GetInt("LOGIN_WORKERS", 1, 64));
+        auto& jwt = env.owner.Own(std::make_unique<auth::JwtCodec>(env.config.secret_key));
+        auto& authenticator = env.owner.Own(std::make_unique<auth::Authenticator>(jwt));
+        auto& hasher = env.owner.Own(std::make_unique<auth::PasswordHasher>());
+        auto& store = env.owner.Own(std::make_unique<users::PgUserStore>(env.pool));
+        auto& logic =
+            env.owner.Own(std::make_unique<users::AuthLogic>(store, hasher, jwt, options));
+        auto& hash_executor = env.owner.Own(
+            std::make_unique<kiosk::server::Executor>("kiosk-users-hash", workers, 256));
+        return kiosk::server::ServiceList(std::make_unique<users::UsersServiceImpl>(
+            env.executor, hash_executor, env.info, authenticator, logic));
       });
 }

@@ -1,0 +1,37 @@
+// Plain data of kiosk-users: no protobuf, gRPC or SQL types.
+#ifndef KIOSK_SERVICES_USERS_MODEL_H_
+#define KIOSK_SERVICES_USERS_MODEL_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/time/time.h"
+
+namespace kiosk::users {
+
+struct User {
+  int64_t id = 0;
+  std::string username;
+  std::string email;
+  std::string password_hash;  // Argon2 PHC string; never leaves the service
+  std::string role;           // "admin" | "user"
+  bool is_active = true;
+  bool must_change_password = false;
+  bool auto_approve = false;
+  std::string preferred_language = "fr";
+  absl::Time created_at;
+  std::optional<absl::Time> last_login_at;
+};
+
+// What happened to a refresh token presented for rotation.
+enum class RotationOutcome {
+  kRotated,   // exchanged: the new token is stored
+  kReused,    // already exchanged or revoked: the whole family is now revoked
+  kExpired,
+  kUnknown,
+};
+
+}  // namespace kiosk::users
+
+#endif  // KIOSK_SERVICES_USERS_MODEL_H_

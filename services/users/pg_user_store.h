@@ -1,0 +1,39 @@
+// UserStore on PostgreSQL (schema `users`), through the connection pool.
+#ifndef KIOSK_SERVICES_USERS_PG_USER_STORE_H_
+#define KIOSK_SERVICES_USERS_PG_USER_STORE_H_
+
+#include "common/db/connection_pool.h"
+#include "services/users/user_store.h"
+
+namespace kiosk::users {
+
+class PgUserStore final : public UserStore {
+ public:
+  explicit PgUserStore(db::ConnectionPool& pool) : pool_(pool) {}
+
+  absl::StatusOr<User> FindByLogin(const std::string& login) override;
+  absl::StatusOr<User> FindById(int64_t id) override;
+  absl::Status RecordLogin(int64_t user_id, const std::string& new_hash) override;
+  absl::Status ChangePassword(int64_t user_id, const std::string& new_hash) override;
+  absl::Status InsertRefreshToken(int64_t user_id, const std::string& family_id,
+                                  const std::string& token_hash, absl::Time expires_at,
+                                  const std::string& client_addr) override;
+  absl::StatusOr<RotationOutcome> RotateRefreshToken(const std::string& old_hash,
+                                                     const std::string& new_hash, absl::Time now,
+                                                     absl::Time expires_at,
+                                                     const std::string& client_addr,
+                                                     int64_t* user_id) override;
+  absl::Status RevokeRefreshToken(int64_t user_id, const std::string& token_hash) override;
+  absl::StatusOr<std::optional<absl::Time>> BlockedUntil(const std::vector<std::string>& keys,
+                                                         absl::Time now) override;
+  absl::Status RecordFailure(const std::vector<std::string>& keys, absl::Time now,
+                             const ThrottlePolicy& policy) override;
+  absl::Status ClearFailures(const std::string& key) override;
+
+ private:
+  db::ConnectionPool& pool_;
+};
+
+}  // namespace kiosk::users
+
+#endif  // KIOSK_SERVICES_USERS_PG_USER_STORE_H_

@@ -1,0 +1,61 @@
+// Storage of kiosk-users (accounts, refresh tokens, login throttling),
+// behind an interface so the logic is testable and the SQL stays in one file.
+// Refresh tokens and API keys are handled as SHA-256 digests only.
+#ifndef KIOSK_SERVICES_USERS_USER_STORE_H_
+#define KIOSK_SERVICES_USERS_USER_STORE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/users/model.h"
+
+namespace kiosk::users {
+
+struct ThrottlePolicy {
+  int max_failures = 5;                       // within `window`, then blocked
+  absl::Duration window = absl::Minutes(15);
+  absl::Duration block = absl::Minutes(15);
+};
+
+class UserStore {
+ public:
+  virtual ~UserStore() = default;
+
+  // By username or email, case-insensitive. NotFound when none.
+  virtual absl::StatusOr<User> FindByLogin(const std::string& login) = 0;
+  virtual absl::StatusOr<User> FindById(int64_t id) = 0;
+
+  // Successful login: last_login_at = now, and a stronger hash if given.
+  virtual absl::Status RecordLogin(int64_t user_id, const std::string& new_hash) = 0;
+  // New password: clears must_change_password and revokes every refresh token
+  // of the user (reason password_changed), in one transaction.
+  virtual absl::Status ChangePassword(int64_t user_id, const std::string& new_hash) = 0;
+
+  // Stores a refresh token of a new family (family_id "") or of `family_id`.
+  virtual absl::Status InsertRefreshToken(int64_t user_id, const std::string& family_id,
+                                          const std::string& token_hash, absl::Time expires_at,
+                                          const std::string& client_addr) = 0;
+  // Exchanges `old_hash` for `new_hash` in the same family, atomically.
+  // On kRotated, `user_id` is set.
+  virtual absl::StatusOr<RotationOutcome> RotateRefreshToken(const std::string& old_hash,
+                                                             const std::string& new_hash,
+                                                             absl::Time now, absl::Time expires_at,
+                                                             const std::string& client_addr,
+                                                             int64_t* user_id) = 0;
+  // Revokes one token of `user_id` (reason logout). NotFound when it is not his.
+  virtual absl::Status RevokeRefreshToken(int64_t user_id, const std::string& token_hash) = 0;
+
+  // Login throttling, keyed "user:<login>" / "addr:<ip>".
+  // When any key is blocked at `now`, the time it is blocked until.
+  virtual absl::StatusOr<std::optional<absl::Time>> BlockedUntil(
+      const std::vector<std::string>& keys, absl::Time now) = 0;
+  virtual absl::Status RecordFailure(const std::vector<std::string>& keys, absl::Time now,
+                                     const ThrottlePolicy& policy) = 0;
+  virtual absl::Status ClearFailures(const std::string& key) = 0;
+};
+
+}  // namespace kiosk::users
+
+#endif  // KIOSK_SERVICES_USERS_USER_STORE_H_

@@ -1,0 +1,250 @@
+// kiosk-users' sessions through a real gRPC server (in process, port 0) on a
+// real, migrated PostgreSQL.
+#include "services/users/users_service.h"
+
+#include <grpcpp/grpcpp.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <pqxx/pqxx>
+
+#include "absl/strings/str_cat.h"
+#include "common/db/connection_pool.h"
+#include "common/testing/pg_test_database.h"
+#include "common/testing/status_matchers.h"
+#include "migrations/runner/migrator.h"
+#include "services/users/pg_user_store.h"
+
+namespace kiosk::users {
+namespace {
+
+using ::testing::HasSubstr;
+namespace v1 = ::kiosk::users::v1;
+
+constexpr char kSecret[] = "test-secret-key-0123456789abcdef0123456789";
+// Cheap costs keep the tests fast; the default admin's stronger hash still verifies.
+const auth::Argon2Params kCheap{.time_cost = 1, .memory_kib = 8192, .parallelism = 1};
+
+class UsersServiceTest : public kiosk::testing::PgTest {
+ protected:
+  void SetUp() override {
+    PgTest::SetUp();
+    ASSERT_TRUE(migrate::MigrateToHead(db().conninfo()).ok());
+    db::PoolOptions pool_options;
+    pool_options.conninfo = db().conninfo();
+    pool_options.pool_size = 4;
+    pool_ = std::make_unique<db::ConnectionPool>(pool_options);
+    config_.database = db().url();
+    info_ = std::make_unique<server::ServiceInfoSource>("kiosk-users", config_, *pool_);
+    store_ = std::make_unique<PgUserStore>(*pool_);
+    logic_ = std::make_unique<AuthLogic>(*store_, hasher_, jwt_, AuthOptions());
+    service_ = std::make_unique<UsersServiceImpl>(executor_, hash_executor_, *info_,
+                                                  authenticator_, *logic_);
+    grpc::ServerBuilder builder;
+    int port = 0;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    builder.RegisterService(service_.get());
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+    stub_ = v1::UsersService::NewStub(grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
+                                                          grpc::InsecureChannelCredentials()));
+  }
+  void TearDown() override {
+    if (server_) server_->Shutdown();
+    hash_executor_.Shutdown();
+    executor_.Shutdown();
+  }
+
+  grpc::Status Login(const std::string& user, const std::string& password, v1::Session* out) {
+    grpc::ClientContext ctx;
+    v1::LoginRequest request;
+    request.set_username(user);
+    request.set_password(password);
+    return stub_->Login(&ctx, request, out);
+  }
+  grpc::Status Refresh(const std::string& token, v1::Session* out) {
+    grpc::ClientContext ctx;
+    v1::RefreshRequest request;
+    request.set_refresh_token(token);
+    return stub_->Refresh(&ctx, request, out);
+  }
+  grpc::Status Me(const std::string& authorization, v1::User* out) {
+    grpc::ClientContext ctx;
+    if (!authorization.empty()) ctx.AddMetadata("authorization", authorization);
+    return stub_->Me(&ctx, v1::MeRequest(), out);
+  }
+  grpc::Status ChangePassword(const std::string& access, const std::string& current,
+                              const std::string& next, v1::Session* out) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + access);
+    v1::ChangePasswordRequest request;
+    request.set_current_password(current);
+    request.set_new_password(next);
+    return stub_->ChangePassword(&ctx, request, out);
+  }
+  // A second user with a password hashed by `hasher`.
+  int64_t AddUser(const std::string& name, const std::string& password, bool active,
+                  const auth::PasswordHasher& hasher) {
+    pqxx::connection conn(db().conninfo());
+    pqxx::work tx(conn);
+    int64_t id = tx.exec_params1(
+                       "INSERT INTO users.users (username, email, password_hash, is_active) "
+                       "VALUES ($1, $2, $3, $4) RETURNING id",
+                       name, name + "@example.org", *hasher.Hash(password), active)[0]
+                     .as<int64_t>();
+    tx.commit();
+    return id;
+  }
+  std::string StoredHash(int64_t id) {
+    pqxx::connection conn(db().conninfo());
+    pqxx::read_transaction tx(conn);
+    return tx.exec_params1("SELECT password_hash FROM users.users WHERE id = $1", id)[0]
+        .as<std::string>();
+  }
+
+  config::ServiceConfig config_;
+  std::unique_ptr<db::ConnectionPool> pool_;
+  std::unique_ptr<server::ServiceInfoSource> info_;
+  auth::PasswordHasher hasher_{kCheap};
+  auth::JwtCodec jwt_{kSecret};
+  auth::Authenticator authenticator_{jwt_};
+  server::Executor executor_{"test-db", 4, 100};
+  server::Executor hash_executor_{"test-hash", 2, 100};
+  std::unique_ptr<PgUserStore> store_;
+  std::unique_ptr<AuthLogic> logic_;
+  std::unique_ptr<UsersServiceImpl> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<v1::UsersService::Stub> stub_;
+};
+
+TEST_F(UsersServiceTest, DefaultAdminLogsInChangesThePasswordAndContinues) {
+  v1::Session first;
+  ASSERT_TRUE(Login("admin", "admin", &first).ok());
+  EXPECT_TRUE(first.must_change_password());
+  EXPECT_EQ(first.token_type(), "Bearer");
+  EXPECT_EQ(first.expires_in(), 900);
+  EXPECT_EQ(first.user().role(), v1::ROLE_ADMIN);
+
+  v1::User me;
+  ASSERT_TRUE(Me("Bearer " + first.access_token(), &me).ok());  // allowed before the change
+  EXPECT_TRUE(me.must_change_password());
+
+  v1::Session next;
+  grpc::Status weak = ChangePassword(first.access_token(), "admin", "short", &next);
+  EXPECT_EQ(weak.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(weak.error_message(), HasSubstr("at least 8"));
+  EXPECT_EQ(ChangePassword(first.access_token(), "admin", "Admin", &next).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ChangePassword(first.access_token(), "wrong", "N3w-Passw0rd", &next).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  grpc::Status changed = ChangePassword(first.access_token(), "admin", "N3w-Passw0rd", &next);
+  ASSERT_TRUE(changed.ok()) << changed.error_message();
+  EXPECT_FALSE(next.must_change_password());
+  ASSERT_TRUE(Me("Bearer " + next.access_token(), &me).ok());
+  EXPECT_FALSE(me.must_change_password());
+
+  // Sessions from before the change are over; the old password is gone.
+  v1::Session again;
+  EXPECT_EQ(Refresh(first.refresh_token(), &again).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Login("admin", "admin", &again).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(Login("ADMIN@plex-kiosk.local", "N3w-Passw0rd", &again).ok());
+}
+
+TEST_F(UsersServiceTest, WrongPasswordAndUnknownUserGetTheSameAnswer) {
+  v1::Session session;
+  grpc::Status wrong = Login("admin", "nope", &session);
+  grpc::Status unknown = Login("nobody", "nope", &session);
+  EXPECT_EQ(wrong.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(unknown.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(wrong.error_message(), unknown.error_message());
+  EXPECT_EQ(Login("", "x", &session).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(UsersServiceTest, RepeatedFailuresAreThrottledEvenWithTheRightPassword) {
+  v1::Session session;
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(Login("admin", "guess" + std::to_string(i), &session).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+  }
+  grpc::Status blocked = Login("admin", "admin", &session);
+  EXPECT_EQ(blocked.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(blocked.error_message(), HasSubstr("retry after"));
+  // Unknown accounts are throttled the same way: no hint that they do not exist.
+  for (int i = 0; i < 5; ++i) Login("ghost", "x", &session).ok();
+  EXPECT_EQ(Login("ghost", "x", &session).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+}
+
+TEST_F(UsersServiceTest, InactiveUsersCannotLogIn) {
+  AddUser("carol", "carol-password", /*active=*/false, hasher_);
+  v1::Session session;
+  EXPECT_EQ(Login("carol", "carol-password", &session).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(UsersServiceTest, WeakerHashesAreUpgradedAtLogin) {
+  auth::PasswordHasher weak(auth::Argon2Params{.time_cost = 1, .memory_kib = 64, .parallelism = 1});
+  int64_t id = AddUser("dave", "dave-password", true, weak);
+  EXPECT_TRUE(hasher_.NeedsRehash(StoredHash(id)));
+  v1::Session session;
+  ASSERT_TRUE(Login("dave", "dave-password", &session).ok());
+  EXPECT_FALSE(hasher_.NeedsRehash(StoredHash(id)));
+  EXPECT_TRUE(Login("dave", "dave-password", &session).ok());
+}
+
+TEST_F(UsersServiceTest, RefreshRotatesAndReuseEndsTheWholeFamily) {
+  AddUser("erin", "erin-password", true, hasher_);
+  v1::Session login, second, third;
+  ASSERT_TRUE(Login("erin", "erin-password", &login).ok());
+  ASSERT_TRUE(Refresh(login.refresh_token(), &second).ok());
+  EXPECT_NE(second.refresh_token(), login.refresh_token());
+  v1::User me;
+  EXPECT_TRUE(Me("Bearer " + second.access_token(), &me).ok());
+
+  grpc::Status reused = Refresh(login.refresh_token(), &third);  // a stolen copy comes back
+  EXPECT_EQ(reused.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(reused.error_message(), HasSubstr("already used"));
+  EXPECT_EQ(Refresh(second.refresh_token(), &third).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);  // the family is revoked
+  EXPECT_EQ(Refresh("made-up-token", &third).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(UsersServiceTest, LogoutRevokesTheRefreshToken) {
+  AddUser("fred", "fred-password", true, hasher_);
+  v1::Session session, after;
+  ASSERT_TRUE(Login("fred", "fred-password", &session).ok());
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + session.access_token());
+  v1::LogoutRequest request;
+  request.set_refresh_token(session.refresh_token());
+  v1::LogoutResponse response;
+  ASSERT_TRUE(stub_->Logout(&ctx, request, &response).ok());
+  EXPECT_EQ(Refresh(session.refresh_token(), &after).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(UsersServiceTest, EveryProtectedCallChecksTheToken) {
+  v1::Session session;
+  ASSERT_TRUE(Login("admin", "admin", &session).ok());
+  v1::User me;
+  EXPECT_EQ(Me("", &me).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Me("Bearer garbage", &me).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  std::string tampered = session.access_token();
+  tampered[tampered.size() / 2] = tampered[tampered.size() / 2] == 'a' ? 'b' : 'a';
+  EXPECT_EQ(Me("Bearer " + tampered, &me).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  absl::Time past = absl::Now() - absl::Hours(2);
+  auth::TokenClaims claims{.user_id = 1, .role = "admin", .must_change_password = false,
+                           .token_id = "x", .issued_at = past,
+                           .expires_at = past + absl::Minutes(15)};
+  grpc::Status expired = Me("Bearer " + jwt_.Sign(claims), &me);
+  EXPECT_EQ(expired.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(expired.error_message(), HasSubstr("expired"));
+  claims.issued_at = absl::Now();
+  claims.expires_at = absl::Now() + absl::Minutes(5);
+  EXPECT_EQ(Me("Bearer " + auth::JwtCodec("another-secret").Sign(claims), &me).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(Me("Bearer " + jwt_.Sign(claims), &me).ok());
+}
+
+}  // namespace
+}  // namespace kiosk::users
