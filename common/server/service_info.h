@@ -3,7 +3,7 @@
 //   class UsersServiceImpl final
 //       : public ServiceInfoRpc<kiosk::users::v1::UsersService::CallbackService> {
 //    public:
-//     using ServiceInfoRpc::ServiceInfoRpc;
+//     using ServiceInfoRpc::ServiceInfoRpc;   // (executor, info, authenticator)
 //   };
 #ifndef KIOSK_COMMON_SERVER_SERVICE_INFO_H_
 #define KIOSK_COMMON_SERVER_SERVICE_INFO_H_
@@ -14,7 +14,7 @@
 #include "common/config/service_config.h"
 #include "common/db/connection_pool.h"
 #include "common/server/executor.h"
-#include "common/server/unary.h"
+#include "common/server/authenticated.h"
 #include "kiosk/common/v1/service_info.pb.h"
 
 namespace kiosk::server {
@@ -38,21 +38,26 @@ class ServiceInfoSource {
 template <typename CallbackService>
 class ServiceInfoRpc : public CallbackService {
  public:
-  ServiceInfoRpc(Executor& executor, const ServiceInfoSource& info)
-      : executor_(executor), info_(info) {}
+  ServiceInfoRpc(Executor& executor, const ServiceInfoSource& info,
+                 const auth::Authenticator& authenticator)
+      : executor_(executor), info_(info), authenticator_(authenticator) {}
 
+  // Admins only: it shows host names and the database target.
   grpc::ServerUnaryReactor* GetServiceInfo(grpc::CallbackServerContext* ctx,
                                            const kiosk::common::v1::GetServiceInfoRequest*,
                                            kiosk::common::v1::ServiceInfo* response) override {
-    return ServeOnExecutor(ctx, executor_, [this, response] {
-      info_.Fill(response);
-      return absl::OkStatus();
-    });
+    return ServeAuthenticated(ctx, executor_, authenticator_, kPasswordChangeRequired,
+                              [this, response](const auth::Caller& caller) {
+                                absl::Status admin = auth::RequireAdmin(caller);
+                                if (admin.ok()) info_.Fill(response);
+                                return admin;
+                              });
   }
 
  protected:
   Executor& executor_;
   const ServiceInfoSource& info_;
+  const auth::Authenticator& authenticator_;
 };
 
 }  // namespace kiosk::server

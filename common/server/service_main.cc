@@ -136,7 +136,9 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Service
   Executor executor(spec.binary, config.pool.pool_size, /*queue_limit=*/4096);
   ServiceInfoSource info(spec.binary, config, pool);
   ObjectOwner owner;  // declared before the services and server: outlives both
-  ServiceEnv env{*settings, config, pool, executor, info, owner};
+  auth::JwtCodec jwt(config.secret_key);
+  auth::Authenticator authenticator(jwt);
+  ServiceEnv env{*settings, config, pool, executor, info, owner, jwt, authenticator};
 
   absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> services = factory(env);
   if (!services.ok()) {

@@ -21,6 +21,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/auth/caller.h"
+#include "common/auth/jwt.h"
 #include "common/config/service_config.h"
 #include "common/config/settings.h"
 #include "common/db/connection_pool.h"
@@ -68,6 +70,10 @@ struct ServiceEnv {
   Executor& executor;
   const ServiceInfoSource& info;
   ObjectOwner& owner;
+  // Access tokens, signed and checked with SECRET_KEY (kiosk-users signs,
+  // every service checks).
+  const auth::JwtCodec& jwt;
+  const auth::Authenticator& authenticator;
 };
 
 using ServiceFactory =

@@ -13,6 +13,6 @@ int main(int argc, char** argv) {
        .extra_settings = {}},
       [](kiosk::server::ServiceEnv& env) {
         return kiosk::server::ServiceList(
-            std::make_unique<kiosk::media::MediaServiceImpl>(env.executor, env.info));
+            std::make_unique<kiosk::media::MediaServiceImpl>(env.executor, env.info, env.authenticator));
       });
 }

@@ -32,15 +32,13 @@ int main(int argc, char** argv) {
                          env.settings.GetSeconds("REFRESH_TOKEN_TTL", absl::Minutes(5),
                                                  absl::Hours(24 * 365)));
         ASSIGN_OR_RETURN(int workers, env.settings.GetInt("LOGIN_WORKERS", 1, 64));
-        auto& jwt = env.owner.Own(std::make_unique<auth::JwtCodec>(env.config.secret_key));
-        auto& authenticator = env.owner.Own(std::make_unique<auth::Authenticator>(jwt));
         auto& hasher = env.owner.Own(std::make_unique<auth::PasswordHasher>());
         auto& store = env.owner.Own(std::make_unique<users::PgUserStore>(env.pool));
         auto& logic =
-            env.owner.Own(std::make_unique<users::AuthLogic>(store, hasher, jwt, options));
+            env.owner.Own(std::make_unique<users::AuthLogic>(store, hasher, env.jwt, options));
         auto& hash_executor = env.owner.Own(
             std::make_unique<kiosk::server::Executor>("kiosk-users-hash", workers, 256));
         return kiosk::server::ServiceList(std::make_unique<users::UsersServiceImpl>(
-            env.executor, hash_executor, env.info, authenticator, logic));
+            env.executor, hash_executor, env.info, env.authenticator, logic));
       });
 }

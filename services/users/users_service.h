@@ -17,10 +17,7 @@ class UsersServiceImpl final
   UsersServiceImpl(server::Executor& executor, server::Executor& hash_executor,
                    const server::ServiceInfoSource& info, const auth::Authenticator& authenticator,
                    AuthLogic& logic)
-      : ServiceInfoRpc(executor, info),
-        hash_executor_(hash_executor),
-        authenticator_(authenticator),
-        logic_(logic) {}
+      : ServiceInfoRpc(executor, info, authenticator), hash_executor_(hash_executor), logic_(logic) {}
 
   grpc::ServerUnaryReactor* Login(grpc::CallbackServerContext* ctx, const v1::LoginRequest* request,
                                   v1::Session* response) override;
@@ -38,7 +35,6 @@ class UsersServiceImpl final
 
  private:
   server::Executor& hash_executor_;
-  const auth::Authenticator& authenticator_;
   AuthLogic& logic_;
 };
 

@@ -18,6 +18,8 @@
 #include "common/testing/subprocess.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
+#include "common/auth/jwt.h"
+#include "kiosk/plex/v1/plex_service.grpc.pb.h"
 #include "kiosk/users/v1/users_service.grpc.pb.h"
 
 namespace kiosk {
@@ -164,24 +166,45 @@ INSTANTIATE_TEST_SUITE_P(
       return name;
     });
 
-// A call on a running replica returns its description, database included.
-TEST(ServiceInfoTest, ReportsVersionAndDatabase) {
+constexpr char kSecret[] = "bootstrap-test-secret-0123456789abcdef";
+
+std::string Token(const std::string& role) {
+  absl::Time now = absl::Now();
+  return "Bearer " + auth::JwtCodec(kSecret).Sign({.user_id = 1,
+                                                   .role = role,
+                                                   .must_change_password = false,
+                                                   .token_id = "bootstrap",
+                                                   .issued_at = now,
+                                                   .expires_at = now + absl::Minutes(5)});
+}
+
+// Every service checks the caller on its RPCs: no token, no answer; a user
+// token is not enough for an admin call; an admin gets the description.
+TEST(ServiceInfoTest, NeedsAnAdminTokenAndReportsVersionAndDatabase) {
   absl::StatusOr<std::unique_ptr<PgCluster>> cluster = PgCluster::Create();
   ASSERT_TRUE(cluster.ok()) << cluster.status();
   absl::StatusOr<Subprocess> proc = Subprocess::Start(
-      {BinPath("kiosk-users")}, {{"LISTEN_ADDR", "127.0.0.1:0"},
-                                 {"DATABASE_URL", (*cluster)->url().ToConnString()}});
+      {BinPath("kiosk-plex")}, {{"LISTEN_ADDR", "127.0.0.1:0"},
+                                {"SECRET_KEY", kSecret},
+                                {"DATABASE_URL", (*cluster)->url().ToConnString()}});
   ASSERT_TRUE(proc.ok());
   std::optional<std::string> listening = proc->WaitForOutput("event=listening", absl::Seconds(20));
   ASSERT_TRUE(listening.has_value()) << proc->Output();
-  auto stub = kiosk::users::v1::UsersService::NewStub(grpc::CreateChannel(
+  auto stub = kiosk::plex::v1::PlexService::NewStub(grpc::CreateChannel(
       absl::StrCat("127.0.0.1:", ParsePort(*listening)), grpc::InsecureChannelCredentials()));
-  grpc::ClientContext ctx;
-  ctx.AddMetadata("x-request-id", "bootstrap-test-1");
+  auto call = [&](const std::string& authorization, kiosk::common::v1::ServiceInfo* info) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("x-request-id", "bootstrap-test-1");
+    if (!authorization.empty()) ctx.AddMetadata("authorization", authorization);
+    return stub->GetServiceInfo(&ctx, {}, info);
+  };
   kiosk::common::v1::ServiceInfo info;
-  grpc::Status status = stub->GetServiceInfo(&ctx, {}, &info);
+  EXPECT_EQ(call("", &info).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(call("Bearer not-a-token", &info).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(call(Token("user"), &info).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  grpc::Status status = call(Token("admin"), &info);
   ASSERT_TRUE(status.ok()) << status.error_message();
-  EXPECT_EQ(info.service(), "kiosk-users");
+  EXPECT_EQ(info.service(), "kiosk-plex");
   EXPECT_EQ(info.environment(), "development");
   EXPECT_TRUE(info.database().reachable()) << info.database().error();
   EXPECT_THAT(info.database().target(), ::testing::Not(HasSubstr((*cluster)->url().password)));
@@ -204,6 +227,7 @@ void StartUsers(const std::string& grace, RunningService* out) {
   absl::StatusOr<Subprocess> proc = Subprocess::Start(
       {BinPath("kiosk-users")}, {{"LISTEN_ADDR", "127.0.0.1:0"},
                                  {"DATABASE_URL", out->cluster->url().ToConnString()},
+                                 {"SECRET_KEY", kSecret},
                                  {"SHUTDOWN_GRACE", grace}});
   ASSERT_TRUE(proc.ok()) << proc.status();
   out->proc.emplace(*std::move(proc));
@@ -219,6 +243,7 @@ void StartUsers(const std::string& grace, RunningService* out) {
 std::future<grpc::Status> CallInBackground(kiosk::users::v1::UsersService::Stub* stub) {
   return std::async(std::launch::async, [stub] {
     grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", Token("admin"));
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
     kiosk::common::v1::ServiceInfo info;
     return stub->GetServiceInfo(&ctx, {}, &info);
