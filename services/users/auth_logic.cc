@@ -178,7 +178,7 @@ absl::StatusOr<SessionTokens> AuthLogic::ChangePassword(const auth::Caller& call
   }
   absl::StatusOr<std::string> hash = hasher_.Hash(new_password);
   if (!hash.ok()) return hash.status();
-  absl::Status changed = store_.ChangePassword(user->id, *hash);
+  absl::Status changed = store_.SetPassword(user->id, *hash, /*must_change_password=*/false);
   if (!changed.ok()) return changed;
   user->must_change_password = false;
   user->password_hash = *hash;

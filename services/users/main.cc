@@ -36,9 +36,10 @@ int main(int argc, char** argv) {
         auto& store = env.owner.Own(std::make_unique<users::PgUserStore>(env.pool));
         auto& logic =
             env.owner.Own(std::make_unique<users::AuthLogic>(store, hasher, env.jwt, options));
+        auto& admin = env.owner.Own(std::make_unique<users::UserAdmin>(store, hasher));
         auto& hash_executor = env.owner.Own(
             std::make_unique<kiosk::server::Executor>("kiosk-users-hash", workers, 256));
         return kiosk::server::ServiceList(std::make_unique<users::UsersServiceImpl>(
-            env.executor, hash_executor, env.info, env.authenticator, logic));
+            env.executor, hash_executor, env.info, env.authenticator, logic, admin));
       });
 }

@@ -22,6 +22,31 @@ struct User {
   std::string preferred_language = "fr";
   absl::Time created_at;
   std::optional<absl::Time> last_login_at;
+  // Unset = the default quota from the system settings.
+  std::optional<int> movie_quota_limit;
+  std::optional<int> movie_quota_days;
+  std::optional<int> tv_quota_limit;
+  std::optional<int> tv_quota_days;
+};
+
+// Fields an admin may change; unset = unchanged. For quotas, a set value
+// that is itself empty clears the quota.
+struct UserPatch {
+  std::optional<std::string> role;
+  std::optional<bool> is_active;
+  std::optional<bool> auto_approve;
+  std::optional<std::string> preferred_language;
+  std::optional<std::string> email;
+  std::optional<std::optional<int>> movie_quota_limit;
+  std::optional<std::optional<int>> movie_quota_days;
+  std::optional<std::optional<int>> tv_quota_limit;
+  std::optional<std::optional<int>> tv_quota_days;
+};
+
+struct UserFilter {
+  std::string role;                // "" = any
+  std::optional<bool> is_active;
+  std::string search;              // substring of username or email, any case
 };
 
 // What happened to a refresh token presented for rotation.

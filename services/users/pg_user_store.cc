@@ -11,7 +11,8 @@ namespace {
 constexpr char kUserColumns[] =
     "id, username, email, password_hash, role, is_active, must_change_password, auto_approve, "
     "preferred_language, extract(epoch FROM created_at)::float8, "
-    "extract(epoch FROM last_login_at)::float8";
+    "extract(epoch FROM last_login_at)::float8, movie_quota_limit, movie_quota_days, "
+    "tv_quota_limit, tv_quota_days";
 
 // An exact username match wins over an email match of another account.
 const std::string kFindByLoginSql = absl::StrCat(
@@ -24,8 +25,38 @@ constexpr char kRecordLoginSql[] =
     "UPDATE users.users SET last_login_at = now(), "
     "password_hash = COALESCE(NULLIF($2, ''), password_hash) WHERE id = $1";
 constexpr char kSetPasswordSql[] =
-    "UPDATE users.users SET password_hash = $2, must_change_password = false, updated_at = now() "
+    "UPDATE users.users SET password_hash = $2, must_change_password = $3, updated_at = now() "
     "WHERE id = $1";
+const std::string kInsertUserSql = absl::StrCat(
+    "INSERT INTO users.users (username, email, password_hash, role, must_change_password, "
+    "auto_approve, preferred_language, movie_quota_limit, movie_quota_days, tv_quota_limit, "
+    "tv_quota_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ",
+    kUserColumns);
+constexpr char kUserFilter[] =
+    " FROM users.users WHERE ($1 = '' OR role = $1) AND ($2::boolean IS NULL OR is_active = $2) "
+    "AND ($3 = '' OR strpos(lower(username), lower($3)) > 0 OR strpos(lower(email), lower($3)) > 0)";
+const std::string kListUsersSql = absl::StrCat("SELECT ", kUserColumns, kUserFilter,
+                                               " ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5");
+const std::string kCountUsersSql = absl::StrCat("SELECT count(*)", kUserFilter);
+// Every active admin, locked in id order (the same order everywhere, so two
+// admins demoting each other cannot deadlock): the last-admin rule is then
+// checked against a list nobody else can change meanwhile.
+constexpr char kLockAdminsSql[] =
+    "SELECT id FROM users.users WHERE role = 'admin' AND is_active ORDER BY id FOR UPDATE";
+constexpr char kLockUserSql[] =
+    "SELECT role = 'admin' AND is_active FROM users.users WHERE id = $1 FOR UPDATE";
+// $n_set flags tell "leave as is" from "set to NULL" for the quotas.
+const std::string kUpdateUserSql = absl::StrCat(
+    "UPDATE users.users SET role = COALESCE($2, role), is_active = COALESCE($3, is_active), "
+    "auto_approve = COALESCE($4, auto_approve), "
+    "preferred_language = COALESCE($5, preferred_language), email = COALESCE($6, email), "
+    "movie_quota_limit = CASE WHEN $7 THEN $8 ELSE movie_quota_limit END, "
+    "movie_quota_days = CASE WHEN $9 THEN $10 ELSE movie_quota_days END, "
+    "tv_quota_limit = CASE WHEN $11 THEN $12 ELSE tv_quota_limit END, "
+    "tv_quota_days = CASE WHEN $13 THEN $14 ELSE tv_quota_days END, updated_at = now() "
+    "WHERE id = $1 RETURNING ",
+    kUserColumns);
+constexpr char kDeleteUserSql[] = "DELETE FROM users.users WHERE id = $1";
 constexpr char kRevokeAllTokensSql[] =
     "UPDATE users.refresh_tokens SET revoked_at = now(), revoked_reason = $2 "
     "WHERE user_id = $1 AND revoked_at IS NULL";
@@ -78,7 +109,28 @@ User ReadUser(const pqxx::row& row) {
   if (!row[10].is_null()) {
     user.last_login_at = absl::FromUnixMicros(static_cast<int64_t>(row[10].as<double>() * 1e6));
   }
+  auto optional_int = [&](int i) {
+    return row[i].is_null() ? std::optional<int>() : std::optional<int>(row[i].as<int>());
+  };
+  user.movie_quota_limit = optional_int(11);
+  user.movie_quota_days = optional_int(12);
+  user.tv_quota_limit = optional_int(13);
+  user.tv_quota_days = optional_int(14);
   return user;
+}
+
+absl::Status LastAdminError() {
+  return absl::FailedPreconditionError(
+      "this is the last active admin: make another user admin first");
+}
+
+// Under the admin locks: would removing `id` from the active admins leave none?
+bool IsLastActiveAdmin(pqxx::work& tx, int64_t id) {
+  pqxx::result admins = tx.exec(kLockAdminsSql);
+  for (const pqxx::row& admin : admins) {
+    if (admin[0].as<int64_t>() != id) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -115,15 +167,100 @@ absl::Status PgUserStore::RecordLogin(int64_t user_id, const std::string& new_ha
   });
 }
 
-absl::Status PgUserStore::ChangePassword(int64_t user_id, const std::string& new_hash) {
+absl::Status PgUserStore::SetPassword(int64_t user_id, const std::string& new_hash,
+                                      bool must_change_password) {
   absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();
   return db::RunWithStatus("changing password", [&]() -> absl::Status {
     pqxx::work tx(**conn);
-    if (tx.exec_params(kSetPasswordSql, user_id, new_hash).affected_rows() == 0) {
+    if (tx.exec_params(kSetPasswordSql, user_id, new_hash, must_change_password)
+            .affected_rows() == 0) {
       return absl::NotFoundError(absl::StrCat("user ", user_id, " does not exist"));
     }
     tx.exec_params(kRevokeAllTokensSql, user_id, std::string("password_changed"));
+    tx.commit();
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<User> PgUserStore::CreateUser(const User& user) {
+  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  absl::StatusOr<User> created = db::RunWithStatus("creating user", [&] {
+    pqxx::work tx(**conn);
+    User out = ReadUser(tx.exec_params1(
+        kInsertUserSql, user.username, user.email, user.password_hash, user.role,
+        user.must_change_password, user.auto_approve, user.preferred_language,
+        user.movie_quota_limit, user.movie_quota_days, user.tv_quota_limit, user.tv_quota_days));
+    tx.commit();
+    return out;
+  });
+  if (absl::IsAlreadyExists(created.status())) {
+    return absl::AlreadyExistsError("a user with this username or email already exists");
+  }
+  return created;
+}
+
+absl::StatusOr<std::pair<std::vector<User>, int>> PgUserStore::ListUsers(const UserFilter& filter,
+                                                                         int limit, int offset) {
+  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  return db::RunWithStatus("listing users", [&] {
+    pqxx::read_transaction tx(**conn);
+    std::pair<std::vector<User>, int> page;
+    for (const pqxx::row& row : tx.exec_params(kListUsersSql, filter.role, filter.is_active,
+                                               filter.search, limit, offset)) {
+      page.first.push_back(ReadUser(row));
+    }
+    page.second = tx.exec_params1(kCountUsersSql, filter.role, filter.is_active, filter.search)[0]
+                      .as<int>();
+    return page;
+  });
+}
+
+absl::StatusOr<User> PgUserStore::UpdateUser(int64_t id, const UserPatch& patch) {
+  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  absl::StatusOr<User> updated = db::RunWithStatus("updating user", [&]() -> absl::StatusOr<User> {
+    pqxx::work tx(**conn);
+    bool removes_admin = (patch.role && *patch.role != "admin") ||
+                         (patch.is_active && !*patch.is_active);
+    bool last_admin = removes_admin && IsLastActiveAdmin(tx, id);
+    pqxx::result target = tx.exec_params(kLockUserSql, id);
+    if (target.empty()) return absl::NotFoundError(absl::StrCat("user ", id, " does not exist"));
+    if (last_admin && target[0][0].as<bool>()) return LastAdminError();
+    auto set = [](const std::optional<std::optional<int>>& field) { return field.has_value(); };
+    auto value = [](const std::optional<std::optional<int>>& field) {
+      return field.has_value() ? *field : std::optional<int>();
+    };
+    User out = ReadUser(tx.exec_params1(
+        kUpdateUserSql, id, patch.role, patch.is_active, patch.auto_approve,
+        patch.preferred_language, patch.email, set(patch.movie_quota_limit),
+        value(patch.movie_quota_limit), set(patch.movie_quota_days), value(patch.movie_quota_days),
+        set(patch.tv_quota_limit), value(patch.tv_quota_limit), set(patch.tv_quota_days),
+        value(patch.tv_quota_days)));
+    if (patch.is_active && !*patch.is_active) {
+      tx.exec_params(kRevokeAllTokensSql, id, std::string("admin"));  // a deactivated user is out
+    }
+    tx.commit();
+    return out;
+  });
+  if (absl::IsAlreadyExists(updated.status())) {
+    return absl::AlreadyExistsError("another user already has this email");
+  }
+  return updated;
+}
+
+absl::Status PgUserStore::DeleteUser(int64_t id) {
+  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  return db::RunWithStatus("deleting user", [&]() -> absl::Status {
+    pqxx::work tx(**conn);
+    bool last_admin = IsLastActiveAdmin(tx, id);
+    pqxx::result target = tx.exec_params(kLockUserSql, id);
+    if (target.empty()) return absl::NotFoundError(absl::StrCat("user ", id, " does not exist"));
+    if (last_admin && target[0][0].as<bool>()) return LastAdminError();
+    tx.exec_params(kDeleteUserSql, id);
     tx.commit();
     return absl::OkStatus();
   });

@@ -14,7 +14,13 @@ class PgUserStore final : public UserStore {
   absl::StatusOr<User> FindByLogin(const std::string& login) override;
   absl::StatusOr<User> FindById(int64_t id) override;
   absl::Status RecordLogin(int64_t user_id, const std::string& new_hash) override;
-  absl::Status ChangePassword(int64_t user_id, const std::string& new_hash) override;
+  absl::Status SetPassword(int64_t user_id, const std::string& new_hash,
+                           bool must_change_password) override;
+  absl::StatusOr<User> CreateUser(const User& user) override;
+  absl::StatusOr<std::pair<std::vector<User>, int>> ListUsers(const UserFilter& filter, int limit,
+                                                              int offset) override;
+  absl::StatusOr<User> UpdateUser(int64_t id, const UserPatch& patch) override;
+  absl::Status DeleteUser(int64_t id) override;
   absl::Status InsertRefreshToken(int64_t user_id, const std::string& family_id,
                                   const std::string& token_hash, absl::Time expires_at,
                                   const std::string& client_addr) override;

@@ -29,9 +29,20 @@ class UserStore {
 
   // Successful login: last_login_at = now, and a stronger hash if given.
   virtual absl::Status RecordLogin(int64_t user_id, const std::string& new_hash) = 0;
-  // New password: clears must_change_password and revokes every refresh token
-  // of the user (reason password_changed), in one transaction.
-  virtual absl::Status ChangePassword(int64_t user_id, const std::string& new_hash) = 0;
+  // New password hash and must_change_password flag; revokes every refresh
+  // token of the user (reason password_changed), in one transaction.
+  virtual absl::Status SetPassword(int64_t user_id, const std::string& new_hash,
+                                   bool must_change_password) = 0;
+
+  // Admin operations. `user.password_hash` must be set; AlreadyExists when
+  // the username or email is taken (any case).
+  virtual absl::StatusOr<User> CreateUser(const User& user) = 0;
+  // Users matching `filter`, newest first, and how many match in all.
+  virtual absl::StatusOr<std::pair<std::vector<User>, int>> ListUsers(const UserFilter& filter,
+                                                                      int limit, int offset) = 0;
+  // Both refuse, with FAILED_PRECONDITION, to leave no active admin.
+  virtual absl::StatusOr<User> UpdateUser(int64_t id, const UserPatch& patch) = 0;
+  virtual absl::Status DeleteUser(int64_t id) = 0;
 
   // Stores a refresh token of a new family (family_id "") or of `family_id`.
   virtual absl::Status InsertRefreshToken(int64_t user_id, const std::string& family_id,

@@ -1,6 +1,9 @@
 #include "services/users/users_service.h"
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "common/server/authenticated.h"
 
 namespace kiosk::users {
@@ -19,6 +22,50 @@ void ToProto(const User& user, v1::User* out) {
   if (user.last_login_at) {
     out->mutable_last_login_at()->set_seconds(absl::ToUnixSeconds(*user.last_login_at));
   }
+  if (user.movie_quota_limit) out->set_movie_quota_limit(*user.movie_quota_limit);
+  if (user.movie_quota_days) out->set_movie_quota_days(*user.movie_quota_days);
+  if (user.tv_quota_limit) out->set_tv_quota_limit(*user.tv_quota_limit);
+  if (user.tv_quota_days) out->set_tv_quota_days(*user.tv_quota_days);
+}
+
+absl::Status ToProto(const absl::StatusOr<User>& user, v1::User* out) {
+  if (!user.ok()) return user.status();
+  ToProto(*user, out);
+  return absl::OkStatus();
+}
+
+std::string RoleName(v1::Role role) {
+  switch (role) {
+    case v1::ROLE_ADMIN: return "admin";
+    case v1::ROLE_USER: return "user";
+    default: return "";
+  }
+}
+
+// Page tokens are opaque to clients: an offset, base64url-encoded.
+std::string PageToken(int offset) { return absl::WebSafeBase64Escape(absl::StrCat("o", offset)); }
+absl::StatusOr<int> ParsePageToken(const std::string& token) {
+  if (token.empty()) return 0;
+  std::string raw;
+  int offset = 0;
+  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.empty() || raw[0] != 'o' ||
+      !absl::SimpleAtoi(raw.substr(1), &offset) || offset < 0) {
+    return absl::InvalidArgumentError("page_token is not one this service issued");
+  }
+  return offset;
+}
+
+// proto3 optional quota: a negative value means "clear".
+template <typename Request>
+void QuotaPatch(const Request& r, UserPatch* patch) {
+  auto field = [](bool has, int value) -> std::optional<std::optional<int>> {
+    if (!has) return std::nullopt;
+    return value < 0 ? std::optional<int>() : std::optional<int>(value);
+  };
+  patch->movie_quota_limit = field(r.has_movie_quota_limit(), r.movie_quota_limit());
+  patch->movie_quota_days = field(r.has_movie_quota_days(), r.movie_quota_days());
+  patch->tv_quota_limit = field(r.has_tv_quota_limit(), r.tv_quota_limit());
+  patch->tv_quota_days = field(r.has_tv_quota_days(), r.tv_quota_days());
 }
 
 absl::Status ToProto(const absl::StatusOr<SessionTokens>& session, v1::Session* out) {
@@ -99,6 +146,115 @@ grpc::ServerUnaryReactor* UsersServiceImpl::ChangePassword(
                                              request->new_password(), ClientAddress(*ctx)),
                        response);
       });
+}
+
+grpc::ServerUnaryReactor* UsersServiceImpl::UpdateMe(grpc::CallbackServerContext* ctx,
+                                                     const v1::UpdateMeRequest* request,
+                                                     v1::User* response) {
+  return server::ServeAuthenticated(
+      ctx, executor_, authenticator_, server::kPasswordChangeRequired,
+      [this, request, response](const auth::Caller& caller) {
+        auto optional = [](bool has, const std::string& v) {
+          return has ? std::optional<std::string>(v) : std::nullopt;
+        };
+        return ToProto(
+            admin_.UpdateMe(caller, optional(request->has_email(), request->email()),
+                            optional(request->has_preferred_language(),
+                                     request->preferred_language())),
+            response);
+      });
+}
+
+grpc::ServerUnaryReactor* UsersServiceImpl::ListUsers(grpc::CallbackServerContext* ctx,
+                                                      const v1::ListUsersRequest* request,
+                                                      v1::ListUsersResponse* response) {
+  return server::ServeAuthenticated(
+      ctx, executor_, authenticator_, server::kPasswordChangeRequired,
+      [this, request, response](const auth::Caller& caller) -> absl::Status {
+        absl::StatusOr<int> offset = ParsePageToken(request->page_token());
+        if (!offset.ok()) return offset.status();
+        UserFilter filter;
+        filter.role = RoleName(request->role());
+        if (request->has_is_active()) filter.is_active = request->is_active();
+        filter.search = request->search();
+        absl::StatusOr<UserPage> page = admin_.List(caller, filter, request->page_size(), *offset);
+        if (!page.ok()) return page.status();
+        for (const User& user : page->users) ToProto(user, response->add_users());
+        response->set_total_size(page->total);
+        if (page->next_offset >= 0) response->set_next_page_token(PageToken(page->next_offset));
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* UsersServiceImpl::GetUser(grpc::CallbackServerContext* ctx,
+                                                    const v1::GetUserRequest* request,
+                                                    v1::User* response) {
+  return server::ServeAuthenticated(ctx, executor_, authenticator_, server::kPasswordChangeRequired,
+                                    [this, request, response](const auth::Caller& caller) {
+                                      return ToProto(admin_.Get(caller, request->id()), response);
+                                    });
+}
+
+grpc::ServerUnaryReactor* UsersServiceImpl::CreateUser(grpc::CallbackServerContext* ctx,
+                                                       const v1::CreateUserRequest* request,
+                                                       v1::User* response) {
+  return server::ServeAuthenticated(
+      ctx, hash_executor_, authenticator_, server::kPasswordChangeRequired,
+      [this, request, response](const auth::Caller& caller) {
+        User user;
+        user.username = request->username();
+        user.email = request->email();
+        user.password_hash = request->password();  // hashed by UserAdmin::Create
+        user.role = RoleName(request->role());
+        user.auto_approve = request->auto_approve();
+        user.preferred_language = request->preferred_language();
+        UserPatch quotas;
+        QuotaPatch(*request, &quotas);
+        user.movie_quota_limit = quotas.movie_quota_limit.value_or(std::nullopt);
+        user.movie_quota_days = quotas.movie_quota_days.value_or(std::nullopt);
+        user.tv_quota_limit = quotas.tv_quota_limit.value_or(std::nullopt);
+        user.tv_quota_days = quotas.tv_quota_days.value_or(std::nullopt);
+        return ToProto(admin_.Create(caller, std::move(user)), response);
+      });
+}
+
+grpc::ServerUnaryReactor* UsersServiceImpl::UpdateUser(grpc::CallbackServerContext* ctx,
+                                                       const v1::UpdateUserRequest* request,
+                                                       v1::User* response) {
+  return server::ServeAuthenticated(
+      ctx, executor_, authenticator_, server::kPasswordChangeRequired,
+      [this, request, response](const auth::Caller& caller) {
+        UserPatch patch;
+        if (request->role() != v1::ROLE_UNSPECIFIED) patch.role = RoleName(request->role());
+        if (request->has_is_active()) patch.is_active = request->is_active();
+        if (request->has_auto_approve()) patch.auto_approve = request->auto_approve();
+        if (request->has_preferred_language()) {
+          patch.preferred_language = request->preferred_language();
+        }
+        if (request->has_email()) patch.email = request->email();
+        QuotaPatch(*request, &patch);
+        return ToProto(admin_.Update(caller, request->id(), patch), response);
+      });
+}
+
+grpc::ServerUnaryReactor* UsersServiceImpl::ResetPassword(grpc::CallbackServerContext* ctx,
+                                                          const v1::ResetPasswordRequest* request,
+                                                          v1::User* response) {
+  return server::ServeAuthenticated(
+      ctx, hash_executor_, authenticator_, server::kPasswordChangeRequired,
+      [this, request, response](const auth::Caller& caller) {
+        return ToProto(admin_.ResetPassword(caller, request->id(), request->new_password()),
+                       response);
+      });
+}
+
+grpc::ServerUnaryReactor* UsersServiceImpl::DeleteUser(grpc::CallbackServerContext* ctx,
+                                                       const v1::DeleteUserRequest* request,
+                                                       v1::DeleteUserResponse*) {
+  return server::ServeAuthenticated(ctx, executor_, authenticator_, server::kPasswordChangeRequired,
+                                    [this, request](const auth::Caller& caller) {
+                                      return admin_.Delete(caller, request->id());
+                                    });
 }
 
 }  // namespace kiosk::users

@@ -8,6 +8,7 @@
 #include "common/server/service_info.h"
 #include "kiosk/users/v1/users_service.grpc.pb.h"
 #include "services/users/auth_logic.h"
+#include "services/users/user_admin.h"
 
 namespace kiosk::users {
 
@@ -16,8 +17,11 @@ class UsersServiceImpl final
  public:
   UsersServiceImpl(server::Executor& executor, server::Executor& hash_executor,
                    const server::ServiceInfoSource& info, const auth::Authenticator& authenticator,
-                   AuthLogic& logic)
-      : ServiceInfoRpc(executor, info, authenticator), hash_executor_(hash_executor), logic_(logic) {}
+                   AuthLogic& logic, UserAdmin& admin)
+      : ServiceInfoRpc(executor, info, authenticator),
+        hash_executor_(hash_executor),
+        logic_(logic),
+        admin_(admin) {}
 
   grpc::ServerUnaryReactor* Login(grpc::CallbackServerContext* ctx, const v1::LoginRequest* request,
                                   v1::Session* response) override;
@@ -32,10 +36,32 @@ class UsersServiceImpl final
   grpc::ServerUnaryReactor* ChangePassword(grpc::CallbackServerContext* ctx,
                                            const v1::ChangePasswordRequest* request,
                                            v1::Session* response) override;
+  grpc::ServerUnaryReactor* UpdateMe(grpc::CallbackServerContext* ctx,
+                                     const v1::UpdateMeRequest* request,
+                                     v1::User* response) override;
+  grpc::ServerUnaryReactor* ListUsers(grpc::CallbackServerContext* ctx,
+                                      const v1::ListUsersRequest* request,
+                                      v1::ListUsersResponse* response) override;
+  grpc::ServerUnaryReactor* GetUser(grpc::CallbackServerContext* ctx,
+                                    const v1::GetUserRequest* request,
+                                    v1::User* response) override;
+  grpc::ServerUnaryReactor* CreateUser(grpc::CallbackServerContext* ctx,
+                                       const v1::CreateUserRequest* request,
+                                       v1::User* response) override;
+  grpc::ServerUnaryReactor* UpdateUser(grpc::CallbackServerContext* ctx,
+                                       const v1::UpdateUserRequest* request,
+                                       v1::User* response) override;
+  grpc::ServerUnaryReactor* ResetPassword(grpc::CallbackServerContext* ctx,
+                                          const v1::ResetPasswordRequest* request,
+                                          v1::User* response) override;
+  grpc::ServerUnaryReactor* DeleteUser(grpc::CallbackServerContext* ctx,
+                                       const v1::DeleteUserRequest* request,
+                                       v1::DeleteUserResponse* response) override;
 
  private:
   server::Executor& hash_executor_;
   AuthLogic& logic_;
+  UserAdmin& admin_;
 };
 
 // The address of the client, without the port ("ipv4:1.2.3.4:5" -> "1.2.3.4").

@@ -38,8 +38,9 @@ class UsersServiceTest : public kiosk::testing::PgTest {
     info_ = std::make_unique<server::ServiceInfoSource>("kiosk-users", config_, *pool_);
     store_ = std::make_unique<PgUserStore>(*pool_);
     logic_ = std::make_unique<AuthLogic>(*store_, hasher_, jwt_, AuthOptions());
+    admin_ = std::make_unique<UserAdmin>(*store_, hasher_);
     service_ = std::make_unique<UsersServiceImpl>(executor_, hash_executor_, *info_,
-                                                  authenticator_, *logic_);
+                                                  authenticator_, *logic_, *admin_);
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -112,6 +113,7 @@ class UsersServiceTest : public kiosk::testing::PgTest {
   server::Executor hash_executor_{"test-hash", 2, 100};
   std::unique_ptr<PgUserStore> store_;
   std::unique_ptr<AuthLogic> logic_;
+  std::unique_ptr<UserAdmin> admin_;
   std::unique_ptr<UsersServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::UsersService::Stub> stub_;
@@ -244,6 +246,232 @@ TEST_F(UsersServiceTest, EveryProtectedCallChecksTheToken) {
   EXPECT_EQ(Me("Bearer " + auth::JwtCodec("another-secret").Sign(claims), &me).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_TRUE(Me("Bearer " + jwt_.Sign(claims), &me).ok());
+}
+
+// Admin RPCs, driven with signed tokens so each test states who calls.
+class UserAdminTest : public UsersServiceTest {
+ protected:
+  std::string As(int64_t id, const std::string& role) {
+    absl::Time now = absl::Now();
+    return jwt_.Sign({.user_id = id, .role = role, .must_change_password = false,
+                      .token_id = "t", .issued_at = now, .expires_at = now + absl::Minutes(5)});
+  }
+  template <typename Fn>
+  grpc::Status Call(const std::string& token, Fn call) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + token);
+    return call(&ctx);
+  }
+  grpc::Status Create(const std::string& token, const std::string& name, v1::User* out,
+                      v1::Role role = v1::ROLE_USER) {
+    v1::CreateUserRequest request;
+    request.set_username(name);
+    request.set_email(name + "@example.org");
+    request.set_password("initial-pass-1");
+    request.set_role(role);
+    return Call(token, [&](grpc::ClientContext* ctx) { return stub_->CreateUser(ctx, request, out); });
+  }
+  grpc::Status Update(const std::string& token, const v1::UpdateUserRequest& request,
+                      v1::User* out) {
+    return Call(token, [&](grpc::ClientContext* ctx) { return stub_->UpdateUser(ctx, request, out); });
+  }
+  grpc::Status Delete(const std::string& token, int64_t id) {
+    v1::DeleteUserRequest request;
+    request.set_id(id);
+    v1::DeleteUserResponse out;
+    return Call(token, [&](grpc::ClientContext* ctx) { return stub_->DeleteUser(ctx, request, &out); });
+  }
+};
+
+TEST_F(UserAdminTest, AdminCreatesAUserWhoMustChangeThePasswordAtFirstLogin) {
+  v1::User created;
+  ASSERT_TRUE(Create(As(1, "admin"), "gina", &created).ok());
+  EXPECT_TRUE(created.must_change_password());
+  EXPECT_EQ(created.role(), v1::ROLE_USER);
+  v1::Session session;
+  ASSERT_TRUE(Login("gina", "initial-pass-1", &session).ok());
+  EXPECT_TRUE(session.must_change_password());
+  // Until she changes it, other calls are refused with a clear reason.
+  v1::GetUserRequest get;
+  get.set_id(created.id());
+  v1::User read;
+  grpc::Status blocked = Call(session.access_token(), [&](grpc::ClientContext* ctx) {
+    return stub_->GetUser(ctx, get, &read);
+  });
+  EXPECT_EQ(blocked.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(blocked.error_message(), HasSubstr("change your password first"));
+
+  EXPECT_EQ(Create(As(1, "admin"), "GINA", &created).error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(Create(As(1, "admin"), "bad name!", &created).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(UserAdminTest, EveryAdminCallRefusesAPlainUser) {
+  const std::string user = As(2, "user");
+  v1::User out;
+  EXPECT_EQ(Create(user, "henry", &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  v1::UpdateUserRequest update;
+  update.set_id(1);
+  update.set_auto_approve(true);
+  EXPECT_EQ(Update(user, update, &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Delete(user, 1).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  v1::ListUsersResponse list;
+  EXPECT_EQ(Call(user, [&](grpc::ClientContext* ctx) {
+              return stub_->ListUsers(ctx, v1::ListUsersRequest(), &list);
+            }).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::ResetPasswordRequest reset;
+  reset.set_id(1);
+  reset.set_new_password("whatever-123");
+  EXPECT_EQ(Call(user, [&](grpc::ClientContext* ctx) {
+              return stub_->ResetPassword(ctx, reset, &out);
+            }).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::GetUserRequest get;
+  get.set_id(1);
+  EXPECT_EQ(Call(user, [&](grpc::ClientContext* ctx) { return stub_->GetUser(ctx, get, &out); })
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(UserAdminTest, TheLastActiveAdminCannotBeDemotedDeactivatedOrDeleted) {
+  const std::string admin = As(1, "admin");
+  v1::User out;
+  v1::UpdateUserRequest demote;
+  demote.set_id(1);
+  demote.set_role(v1::ROLE_USER);
+  EXPECT_EQ(Update(admin, demote, &out).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  v1::UpdateUserRequest deactivate;
+  deactivate.set_id(1);
+  deactivate.set_is_active(false);
+  EXPECT_EQ(Update(admin, deactivate, &out).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  grpc::Status deleted = Delete(admin, 1);
+  EXPECT_EQ(deleted.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(deleted.error_message(), HasSubstr("last active admin"));
+
+  // With a second admin, the first may go.
+  v1::User second;
+  ASSERT_TRUE(Create(admin, "ivan", &second, v1::ROLE_ADMIN).ok());
+  EXPECT_TRUE(Update(admin, demote, &out).ok());
+  EXPECT_EQ(out.role(), v1::ROLE_USER);
+  EXPECT_EQ(Delete(As(second.id(), "admin"), second.id()).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(Delete(As(second.id(), "admin"), 1).ok());
+}
+
+TEST_F(UserAdminTest, UpdateChangesOnlyTheFieldsThatAreSetAndClearsQuotas) {
+  v1::User user;
+  ASSERT_TRUE(Create(As(1, "admin"), "jane", &user).ok());
+  v1::UpdateUserRequest update;
+  update.set_id(user.id());
+  update.set_movie_quota_limit(5);
+  update.set_movie_quota_days(7);
+  update.set_auto_approve(true);
+  ASSERT_TRUE(Update(As(1, "admin"), update, &user).ok());
+  EXPECT_EQ(user.movie_quota_limit(), 5);
+  EXPECT_TRUE(user.auto_approve());
+  EXPECT_EQ(user.preferred_language(), "fr");
+  v1::UpdateUserRequest clear;
+  clear.set_id(user.id());
+  clear.set_movie_quota_limit(-1);
+  ASSERT_TRUE(Update(As(1, "admin"), clear, &user).ok());
+  EXPECT_FALSE(user.has_movie_quota_limit());
+  EXPECT_EQ(user.movie_quota_days(), 7);
+  EXPECT_TRUE(user.auto_approve());
+  v1::UpdateUserRequest bad;
+  bad.set_id(user.id());
+  bad.set_movie_quota_days(0);
+  EXPECT_EQ(Update(As(1, "admin"), bad, &user).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  bad.set_id(999);
+  bad.clear_movie_quota_days();
+  bad.set_auto_approve(false);
+  EXPECT_EQ(Update(As(1, "admin"), bad, &user).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(UserAdminTest, ListPagesFiltersAndSearches) {
+  for (const char* name : {"kate", "karl", "liam"}) {
+    v1::User out;
+    ASSERT_TRUE(Create(As(1, "admin"), name, &out).ok());
+  }
+  v1::ListUsersRequest request;
+  request.set_page_size(2);
+  v1::ListUsersResponse first, second;
+  ASSERT_TRUE(Call(As(1, "admin"), [&](grpc::ClientContext* ctx) {
+                return stub_->ListUsers(ctx, request, &first);
+              }).ok());
+  EXPECT_EQ(first.total_size(), 4);  // with the default admin
+  ASSERT_EQ(first.users_size(), 2);
+  ASSERT_FALSE(first.next_page_token().empty());
+  request.set_page_token(first.next_page_token());
+  ASSERT_TRUE(Call(As(1, "admin"), [&](grpc::ClientContext* ctx) {
+                return stub_->ListUsers(ctx, request, &second);
+              }).ok());
+  EXPECT_EQ(second.users_size(), 2);
+  EXPECT_TRUE(second.next_page_token().empty());
+
+  v1::ListUsersRequest search;
+  search.set_search("KA");
+  search.set_role(v1::ROLE_USER);
+  v1::ListUsersResponse found;
+  ASSERT_TRUE(Call(As(1, "admin"), [&](grpc::ClientContext* ctx) {
+                return stub_->ListUsers(ctx, search, &found);
+              }).ok());
+  EXPECT_EQ(found.total_size(), 2);
+  v1::ListUsersRequest bad_token;
+  bad_token.set_page_token("!!");
+  EXPECT_EQ(Call(As(1, "admin"), [&](grpc::ClientContext* ctx) {
+              return stub_->ListUsers(ctx, bad_token, &found);
+            }).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(UserAdminTest, ResetPasswordForcesAChangeAndEndsSessions) {
+  v1::User user;
+  ASSERT_TRUE(Create(As(1, "admin"), "mona", &user).ok());
+  v1::Session session;
+  ASSERT_TRUE(Login("mona", "initial-pass-1", &session).ok());
+  v1::ResetPasswordRequest reset;
+  reset.set_id(user.id());
+  reset.set_new_password("reset-pass-22");
+  v1::User out;
+  ASSERT_TRUE(Call(As(1, "admin"), [&](grpc::ClientContext* ctx) {
+                return stub_->ResetPassword(ctx, reset, &out);
+              }).ok());
+  EXPECT_TRUE(out.must_change_password());
+  v1::Session after;
+  EXPECT_EQ(Refresh(session.refresh_token(), &after).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(Login("mona", "reset-pass-22", &after).ok());
+}
+
+TEST_F(UserAdminTest, UsersUpdateTheirOwnProfileAndDeletionCascades) {
+  v1::User user;
+  ASSERT_TRUE(Create(As(1, "admin"), "nina", &user).ok());
+  v1::UpdateMeRequest me;
+  me.set_preferred_language("en");
+  v1::User updated;
+  ASSERT_TRUE(Call(As(user.id(), "user"), [&](grpc::ClientContext* ctx) {
+                return stub_->UpdateMe(ctx, me, &updated);
+              }).ok());
+  EXPECT_EQ(updated.preferred_language(), "en");
+  me.set_preferred_language("de");
+  EXPECT_EQ(Call(As(user.id(), "user"), [&](grpc::ClientContext* ctx) {
+              return stub_->UpdateMe(ctx, me, &updated);
+            }).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  {
+    pqxx::connection conn(db().conninfo());
+    pqxx::work tx(conn);
+    tx.exec_params("INSERT INTO media.media_requests (user_id, media_type, tmdb_id, title) "
+                   "VALUES ($1, 'movie', 603, 'The Matrix')",
+                   user.id());
+    tx.commit();
+  }
+  ASSERT_TRUE(Delete(As(1, "admin"), user.id()).ok());
+  pqxx::connection conn(db().conninfo());
+  pqxx::read_transaction tx(conn);
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM media.media_requests")[0].as<int>(), 0);
 }
 
 }  // namespace
