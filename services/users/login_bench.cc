@@ -52,9 +52,11 @@ int main() {
   options.per_account.max_failures = 1 << 30;
   users::AuthLogic logic(store, hasher, jwt, options);
   users::UserAdmin admin(store, hasher);
+  users::ApiKeys api_keys(store);
   server::Executor executor("bench-db", 10, 4096);
   server::Executor hash_executor("bench-hash", 2, 4096);
-  users::UsersServiceImpl service(executor, hash_executor, info, authenticator, logic, admin);
+  users::UsersServiceImpl service(executor, hash_executor, info, authenticator, logic, admin,
+                                 api_keys);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);

@@ -49,6 +49,15 @@ struct UserFilter {
   std::string search;              // substring of username or email, any case
 };
 
+struct ApiKey {
+  int64_t id = 0;
+  int64_t user_id = 0;
+  std::string name;
+  std::string prefix;
+  absl::Time created_at;
+  std::optional<absl::Time> last_used_at;
+};
+
 // What happened to a refresh token presented for rotation.
 enum class RotationOutcome {
   kRotated,   // exchanged: the new token is stored

@@ -57,6 +57,25 @@ const std::string kUpdateUserSql = absl::StrCat(
     "WHERE id = $1 RETURNING ",
     kUserColumns);
 constexpr char kDeleteUserSql[] = "DELETE FROM users.users WHERE id = $1";
+constexpr char kApiKeyColumns[] =
+    "id, user_id, name, prefix, extract(epoch FROM created_at)::float8, "
+    "extract(epoch FROM last_used_at)::float8";
+const std::string kInsertApiKeySql = absl::StrCat(
+    "INSERT INTO users.api_keys (user_id, name, prefix, key_hash) "
+    "VALUES ($1, $2, $3, decode($4, 'hex')) RETURNING ", kApiKeyColumns);
+const std::string kListApiKeysSql = absl::StrCat(
+    "SELECT ", kApiKeyColumns, " FROM users.api_keys WHERE user_id = $1 AND revoked_at IS NULL "
+    "ORDER BY created_at, id");
+constexpr char kRevokeApiKeySql[] =
+    "UPDATE users.api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL "
+    "AND ($2::bigint IS NULL OR user_id = $2)";
+// Records the use at most once a minute: no write per call under load.
+constexpr char kUseApiKeySql[] =
+    "UPDATE users.api_keys SET last_used_at = now() WHERE key_hash = decode($1, 'hex') "
+    "AND revoked_at IS NULL AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute') "
+    "RETURNING id";
+constexpr char kFindApiKeySql[] =
+    "SELECT id, user_id FROM users.api_keys WHERE key_hash = decode($1, 'hex') AND revoked_at IS NULL";
 constexpr char kRevokeAllTokensSql[] =
     "UPDATE users.refresh_tokens SET revoked_at = now(), revoked_reason = $2 "
     "WHERE user_id = $1 AND revoked_at IS NULL";
@@ -117,6 +136,19 @@ User ReadUser(const pqxx::row& row) {
   user.tv_quota_limit = optional_int(13);
   user.tv_quota_days = optional_int(14);
   return user;
+}
+
+ApiKey ReadApiKey(const pqxx::row& row) {
+  ApiKey key;
+  key.id = row[0].as<int64_t>();
+  key.user_id = row[1].as<int64_t>();
+  key.name = row[2].as<std::string>();
+  key.prefix = row[3].as<std::string>();
+  key.created_at = absl::FromUnixMicros(static_cast<int64_t>(row[4].as<double>() * 1e6));
+  if (!row[5].is_null()) {
+    key.last_used_at = absl::FromUnixMicros(static_cast<int64_t>(row[5].as<double>() * 1e6));
+  }
+  return key;
 }
 
 absl::Status LastAdminError() {
@@ -317,6 +349,65 @@ absl::Status PgUserStore::RevokeRefreshToken(int64_t user_id, const std::string&
     tx.commit();
     return absl::OkStatus();
   });
+}
+
+absl::StatusOr<ApiKey> PgUserStore::CreateApiKey(int64_t user_id, const std::string& name,
+                                                 const std::string& prefix,
+                                                 const std::string& key_hash) {
+  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  absl::StatusOr<ApiKey> key = db::RunWithStatus("creating API key", [&] {
+    pqxx::work tx(**conn);
+    ApiKey out = ReadApiKey(tx.exec_params1(kInsertApiKeySql, user_id, name, prefix, key_hash));
+    tx.commit();
+    return out;
+  });
+  if (absl::IsAlreadyExists(key.status())) {
+    return absl::AlreadyExistsError("you already have a live API key with this name");
+  }
+  return key;
+}
+
+absl::StatusOr<std::vector<ApiKey>> PgUserStore::ListApiKeys(int64_t user_id) {
+  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  return db::RunWithStatus("listing API keys", [&] {
+    pqxx::read_transaction tx(**conn);
+    std::vector<ApiKey> keys;
+    for (const pqxx::row& row : tx.exec_params(kListApiKeysSql, user_id)) {
+      keys.push_back(ReadApiKey(row));
+    }
+    return keys;
+  });
+}
+
+absl::Status PgUserStore::RevokeApiKey(int64_t id, std::optional<int64_t> owner) {
+  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  return db::RunWithStatus("revoking API key", [&]() -> absl::Status {
+    pqxx::work tx(**conn);
+    if (tx.exec_params(kRevokeApiKeySql, id, owner).affected_rows() == 0) {
+      return absl::NotFoundError(absl::StrCat("no live API key ", id));
+    }
+    tx.commit();
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::pair<User, int64_t>> PgUserStore::UseApiKey(const std::string& key_hash) {
+  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  return db::RunWithStatus(
+      "checking API key", [&]() -> absl::StatusOr<std::pair<User, int64_t>> {
+        pqxx::work tx(**conn);
+        pqxx::result key = tx.exec_params(kFindApiKeySql, key_hash);
+        if (key.empty()) return absl::NotFoundError("unknown or revoked API key");
+        tx.exec_params(kUseApiKeySql, key_hash);
+        pqxx::result user = tx.exec_params(kFindByIdSql, key[0][1].as<int64_t>());
+        tx.commit();
+        if (user.empty()) return absl::NotFoundError("unknown or revoked API key");
+        return std::make_pair(ReadUser(user[0]), key[0][0].as<int64_t>());
+      });
 }
 
 absl::StatusOr<std::optional<absl::Time>> PgUserStore::BlockedUntil(

@@ -30,6 +30,12 @@ class PgUserStore final : public UserStore {
                                                      const std::string& client_addr,
                                                      int64_t* user_id) override;
   absl::Status RevokeRefreshToken(int64_t user_id, const std::string& token_hash) override;
+  absl::StatusOr<ApiKey> CreateApiKey(int64_t user_id, const std::string& name,
+                                      const std::string& prefix,
+                                      const std::string& key_hash) override;
+  absl::StatusOr<std::vector<ApiKey>> ListApiKeys(int64_t user_id) override;
+  absl::Status RevokeApiKey(int64_t id, std::optional<int64_t> owner) override;
+  absl::StatusOr<std::pair<User, int64_t>> UseApiKey(const std::string& key_hash) override;
   absl::StatusOr<std::optional<absl::Time>> BlockedUntil(const std::vector<std::string>& keys,
                                                          absl::Time now) override;
   absl::Status RecordFailure(const std::vector<std::string>& keys, absl::Time now,

@@ -58,6 +58,18 @@ class UserStore {
   // Revokes one token of `user_id` (reason logout). NotFound when it is not his.
   virtual absl::Status RevokeRefreshToken(int64_t user_id, const std::string& token_hash) = 0;
 
+  // API keys, by SHA-256 digest. AlreadyExists for a live name taken.
+  virtual absl::StatusOr<ApiKey> CreateApiKey(int64_t user_id, const std::string& name,
+                                              const std::string& prefix,
+                                              const std::string& key_hash) = 0;
+  virtual absl::StatusOr<std::vector<ApiKey>> ListApiKeys(int64_t user_id) = 0;
+  // Revokes key `id`; when `owner` is set, only if it belongs to him.
+  // NotFound otherwise.
+  virtual absl::Status RevokeApiKey(int64_t id, std::optional<int64_t> owner) = 0;
+  // The live key's owner (any state: the caller checks is_active) and the
+  // key id; records the use. NotFound for unknown or revoked keys.
+  virtual absl::StatusOr<std::pair<User, int64_t>> UseApiKey(const std::string& key_hash) = 0;
+
   // Login throttling, keyed "user:<login>" / "addr:<ip>".
   // When any key is blocked at `now`, the time it is blocked until.
   virtual absl::StatusOr<std::optional<absl::Time>> BlockedUntil(

@@ -42,6 +42,16 @@ std::string RoleName(v1::Role role) {
   }
 }
 
+void ToProto(const ApiKey& key, v1::ApiKey* out) {
+  out->set_id(key.id);
+  out->set_name(key.name);
+  out->set_prefix(key.prefix);
+  out->mutable_created_at()->set_seconds(absl::ToUnixSeconds(key.created_at));
+  if (key.last_used_at) {
+    out->mutable_last_used_at()->set_seconds(absl::ToUnixSeconds(*key.last_used_at));
+  }
+}
+
 // Page tokens are opaque to clients: an offset, base64url-encoded.
 std::string PageToken(int offset) { return absl::WebSafeBase64Escape(absl::StrCat("o", offset)); }
 absl::StatusOr<int> ParsePageToken(const std::string& token) {
@@ -254,6 +264,43 @@ grpc::ServerUnaryReactor* UsersServiceImpl::DeleteUser(grpc::CallbackServerConte
   return server::ServeAuthenticated(ctx, executor_, authenticator_, server::kPasswordChangeRequired,
                                     [this, request](const auth::Caller& caller) {
                                       return admin_.Delete(caller, request->id());
+                                    });
+}
+
+grpc::ServerUnaryReactor* UsersServiceImpl::CreateApiKey(grpc::CallbackServerContext* ctx,
+                                                         const v1::CreateApiKeyRequest* request,
+                                                         v1::CreateApiKeyResponse* response) {
+  return server::ServeAuthenticated(
+      ctx, executor_, authenticator_, server::kPasswordChangeRequired,
+      [this, request, response](const auth::Caller& caller) -> absl::Status {
+        absl::StatusOr<std::pair<std::string, ApiKey>> created =
+            api_keys_.Create(caller, request->name());
+        if (!created.ok()) return created.status();
+        response->set_key(created->first);
+        ToProto(created->second, response->mutable_api_key());
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* UsersServiceImpl::ListApiKeys(grpc::CallbackServerContext* ctx,
+                                                        const v1::ListApiKeysRequest*,
+                                                        v1::ListApiKeysResponse* response) {
+  return server::ServeAuthenticated(
+      ctx, executor_, authenticator_, server::kPasswordChangeRequired,
+      [this, response](const auth::Caller& caller) -> absl::Status {
+        absl::StatusOr<std::vector<ApiKey>> keys = api_keys_.List(caller);
+        if (!keys.ok()) return keys.status();
+        for (const ApiKey& key : *keys) ToProto(key, response->add_api_keys());
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* UsersServiceImpl::RevokeApiKey(grpc::CallbackServerContext* ctx,
+                                                         const v1::RevokeApiKeyRequest* request,
+                                                         v1::RevokeApiKeyResponse*) {
+  return server::ServeAuthenticated(ctx, executor_, authenticator_, server::kPasswordChangeRequired,
+                                    [this, request](const auth::Caller& caller) {
+                                      return api_keys_.Revoke(caller, request->id());
                                     });
 }
 

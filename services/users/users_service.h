@@ -7,6 +7,7 @@
 #include "common/auth/caller.h"
 #include "common/server/service_info.h"
 #include "kiosk/users/v1/users_service.grpc.pb.h"
+#include "services/users/api_keys.h"
 #include "services/users/auth_logic.h"
 #include "services/users/user_admin.h"
 
@@ -17,11 +18,12 @@ class UsersServiceImpl final
  public:
   UsersServiceImpl(server::Executor& executor, server::Executor& hash_executor,
                    const server::ServiceInfoSource& info, const auth::Authenticator& authenticator,
-                   AuthLogic& logic, UserAdmin& admin)
+                   AuthLogic& logic, UserAdmin& admin, ApiKeys& api_keys)
       : ServiceInfoRpc(executor, info, authenticator),
         hash_executor_(hash_executor),
         logic_(logic),
-        admin_(admin) {}
+        admin_(admin),
+        api_keys_(api_keys) {}
 
   grpc::ServerUnaryReactor* Login(grpc::CallbackServerContext* ctx, const v1::LoginRequest* request,
                                   v1::Session* response) override;
@@ -57,11 +59,21 @@ class UsersServiceImpl final
   grpc::ServerUnaryReactor* DeleteUser(grpc::CallbackServerContext* ctx,
                                        const v1::DeleteUserRequest* request,
                                        v1::DeleteUserResponse* response) override;
+  grpc::ServerUnaryReactor* CreateApiKey(grpc::CallbackServerContext* ctx,
+                                         const v1::CreateApiKeyRequest* request,
+                                         v1::CreateApiKeyResponse* response) override;
+  grpc::ServerUnaryReactor* ListApiKeys(grpc::CallbackServerContext* ctx,
+                                        const v1::ListApiKeysRequest* request,
+                                        v1::ListApiKeysResponse* response) override;
+  grpc::ServerUnaryReactor* RevokeApiKey(grpc::CallbackServerContext* ctx,
+                                         const v1::RevokeApiKeyRequest* request,
+                                         v1::RevokeApiKeyResponse* response) override;
 
  private:
   server::Executor& hash_executor_;
   AuthLogic& logic_;
   UserAdmin& admin_;
+  ApiKeys& api_keys_;
 };
 
 // The address of the client, without the port ("ipv4:1.2.3.4:5" -> "1.2.3.4").

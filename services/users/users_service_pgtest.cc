@@ -39,8 +39,11 @@ class UsersServiceTest : public kiosk::testing::PgTest {
     store_ = std::make_unique<PgUserStore>(*pool_);
     logic_ = std::make_unique<AuthLogic>(*store_, hasher_, jwt_, AuthOptions());
     admin_ = std::make_unique<UserAdmin>(*store_, hasher_);
+    api_keys_ = std::make_unique<ApiKeys>(*store_);
+    authenticator_ = std::make_unique<auth::Authenticator>(
+        jwt_, [this](absl::string_view key) { return api_keys_->Resolve(key); });
     service_ = std::make_unique<UsersServiceImpl>(executor_, hash_executor_, *info_,
-                                                  authenticator_, *logic_, *admin_);
+                                                  *authenticator_, *logic_, *admin_, *api_keys_);
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -108,12 +111,13 @@ class UsersServiceTest : public kiosk::testing::PgTest {
   std::unique_ptr<server::ServiceInfoSource> info_;
   auth::PasswordHasher hasher_{kCheap};
   auth::JwtCodec jwt_{kSecret};
-  auth::Authenticator authenticator_{jwt_};
+  std::unique_ptr<auth::Authenticator> authenticator_;
   server::Executor executor_{"test-db", 4, 100};
   server::Executor hash_executor_{"test-hash", 2, 100};
   std::unique_ptr<PgUserStore> store_;
   std::unique_ptr<AuthLogic> logic_;
   std::unique_ptr<UserAdmin> admin_;
+  std::unique_ptr<ApiKeys> api_keys_;
   std::unique_ptr<UsersServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::UsersService::Stub> stub_;
@@ -472,6 +476,70 @@ TEST_F(UserAdminTest, UsersUpdateTheirOwnProfileAndDeletionCascades) {
   pqxx::connection conn(db().conninfo());
   pqxx::read_transaction tx(conn);
   EXPECT_EQ(tx.exec1("SELECT count(*) FROM media.media_requests")[0].as<int>(), 0);
+}
+
+TEST_F(UserAdminTest, ApiKeysAreShownOnceActAsTheirUserAndCanBeRevoked) {
+  v1::CreateApiKeyRequest create;
+  create.set_name("sonarr");
+  v1::CreateApiKeyResponse created;
+  ASSERT_TRUE(Call(As(1, "admin"), [&](grpc::ClientContext* ctx) {
+                return stub_->CreateApiKey(ctx, create, &created);
+              }).ok());
+  EXPECT_THAT(created.key(), ::testing::StartsWith("pk_"));
+  EXPECT_EQ(created.api_key().prefix(), created.key().substr(0, 11));
+  EXPECT_EQ(Call(As(1, "admin"), [&](grpc::ClientContext* ctx) {
+              return stub_->CreateApiKey(ctx, create, &created);
+            }).error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);  // same live name
+  EXPECT_EQ(Call(As(2, "user"), [&](grpc::ClientContext* ctx) {
+              return stub_->CreateApiKey(ctx, create, &created);
+            }).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  // The key acts as the admin; the stored row holds no key, only its digest.
+  auto me_with_key = [&](const std::string& key) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("x-api-key", key);
+    v1::User me;
+    grpc::Status status = stub_->Me(&ctx, v1::MeRequest(), &me);
+    return std::make_pair(status, me);
+  };
+  auto [ok, me] = me_with_key(created.key());
+  ASSERT_TRUE(ok.ok()) << ok.error_message();
+  EXPECT_EQ(me.username(), "admin");
+  {
+    pqxx::connection conn(db().conninfo());
+    pqxx::read_transaction tx(conn);
+    EXPECT_EQ(tx.exec_params1("SELECT count(*) FROM users.api_keys WHERE position($1::bytea IN "
+                              "key_hash) > 0 OR prefix = $2",
+                              created.key(), created.key())[0]
+                  .as<int>(),
+              0);
+    EXPECT_FALSE(tx.exec1("SELECT last_used_at IS NULL FROM users.api_keys")[0].as<bool>());
+  }
+  v1::ListApiKeysResponse listed;
+  ASSERT_TRUE(Call(As(1, "admin"), [&](grpc::ClientContext* ctx) {
+                return stub_->ListApiKeys(ctx, v1::ListApiKeysRequest(), &listed);
+              }).ok());
+  ASSERT_EQ(listed.api_keys_size(), 1);
+  EXPECT_EQ(listed.api_keys(0).name(), "sonarr");
+
+  EXPECT_EQ(me_with_key("pk_" + std::string(43, 'A')).first.error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(me_with_key("nonsense").first.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  v1::RevokeApiKeyRequest revoke;
+  revoke.set_id(created.api_key().id());
+  v1::RevokeApiKeyResponse revoked;
+  EXPECT_EQ(Call(As(2, "user"), [&](grpc::ClientContext* ctx) {
+              return stub_->RevokeApiKey(ctx, revoke, &revoked);
+            }).error_code(),
+            grpc::StatusCode::NOT_FOUND);  // not his key
+  ASSERT_TRUE(Call(As(1, "admin"), [&](grpc::ClientContext* ctx) {
+                return stub_->RevokeApiKey(ctx, revoke, &revoked);
+              }).ok());
+  grpc::Status after = me_with_key(created.key()).first;
+  EXPECT_EQ(after.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(after.error_message(), HasSubstr("revoked"));
 }
 
 }  // namespace
