@@ -53,10 +53,11 @@ int main() {
   users::AuthLogic logic(store, hasher, jwt, options);
   users::UserAdmin admin(store, hasher);
   users::ApiKeys api_keys(store);
+  users::SystemSettings settings(store);
   server::Executor executor("bench-db", 10, 4096);
   server::Executor hash_executor("bench-hash", 2, 4096);
   users::UsersServiceImpl service(executor, hash_executor, info, authenticator, logic, admin,
-                                 api_keys);
+                                 api_keys, settings);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);

@@ -38,12 +38,13 @@ int main(int argc, char** argv) {
             env.owner.Own(std::make_unique<users::AuthLogic>(store, hasher, env.jwt, options));
         auto& admin = env.owner.Own(std::make_unique<users::UserAdmin>(store, hasher));
         auto& api_keys = env.owner.Own(std::make_unique<users::ApiKeys>(store));
+        auto& settings = env.owner.Own(std::make_unique<users::SystemSettings>(store));
         // kiosk-users checks API keys itself, in its own database.
         auto& authenticator = env.owner.Own(std::make_unique<auth::Authenticator>(
             env.jwt, [&api_keys](absl::string_view key) { return api_keys.Resolve(key); }));
         auto& hash_executor = env.owner.Own(
             std::make_unique<kiosk::server::Executor>("kiosk-users-hash", workers, 256));
         return kiosk::server::ServiceList(std::make_unique<users::UsersServiceImpl>(
-            env.executor, hash_executor, env.info, authenticator, logic, admin, api_keys));
+            env.executor, hash_executor, env.info, authenticator, logic, admin, api_keys, settings));
       });
 }

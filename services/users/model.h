@@ -58,6 +58,20 @@ struct ApiKey {
   std::optional<absl::Time> last_used_at;
 };
 
+// A row of users.system_settings; `json` is the value as JSON text.
+struct StoredSetting {
+  std::string key;
+  std::string json;
+  absl::Time updated_at;
+};
+
+// A write: `json` empty = back to the default (row deleted).
+struct SettingWrite {
+  std::string key;
+  std::optional<std::string> json;
+  bool is_secret = false;
+};
+
 // What happened to a refresh token presented for rotation.
 enum class RotationOutcome {
   kRotated,   // exchanged: the new token is stored

@@ -57,6 +57,14 @@ const std::string kUpdateUserSql = absl::StrCat(
     "WHERE id = $1 RETURNING ",
     kUserColumns);
 constexpr char kDeleteUserSql[] = "DELETE FROM users.users WHERE id = $1";
+constexpr char kListSettingsSql[] =
+    "SELECT key, value::text, extract(epoch FROM updated_at)::float8 FROM users.system_settings "
+    "ORDER BY key";
+constexpr char kUpsertSettingSql[] =
+    "INSERT INTO users.system_settings (key, value, is_secret, updated_at, updated_by) "
+    "VALUES ($1, $2::jsonb, $3, now(), $4) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, "
+    "is_secret = EXCLUDED.is_secret, updated_at = now(), updated_by = EXCLUDED.updated_by";
+constexpr char kDeleteSettingSql[] = "DELETE FROM users.system_settings WHERE key = $1";
 constexpr char kApiKeyColumns[] =
     "id, user_id, name, prefix, extract(epoch FROM created_at)::float8, "
     "extract(epoch FROM last_used_at)::float8";
@@ -408,6 +416,38 @@ absl::StatusOr<std::pair<User, int64_t>> PgUserStore::UseApiKey(const std::strin
         if (user.empty()) return absl::NotFoundError("unknown or revoked API key");
         return std::make_pair(ReadUser(user[0]), key[0][0].as<int64_t>());
       });
+}
+
+absl::StatusOr<std::vector<StoredSetting>> PgUserStore::ListSettings() {
+  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  return db::RunWithStatus("reading settings", [&] {
+    pqxx::read_transaction tx(**conn);
+    std::vector<StoredSetting> settings;
+    for (const pqxx::row& row : tx.exec(kListSettingsSql)) {
+      settings.push_back(
+          {row[0].as<std::string>(), row[1].as<std::string>(),
+           absl::FromUnixMicros(static_cast<int64_t>(row[2].as<double>() * 1e6))});
+    }
+    return settings;
+  });
+}
+
+absl::Status PgUserStore::WriteSettings(const std::vector<SettingWrite>& writes,
+                                        int64_t updated_by) {
+  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  return db::RunWithStatus("writing settings", [&] {
+    pqxx::work tx(**conn);
+    for (const SettingWrite& write : writes) {
+      if (write.json) {
+        tx.exec_params(kUpsertSettingSql, write.key, *write.json, write.is_secret, updated_by);
+      } else {
+        tx.exec_params(kDeleteSettingSql, write.key);
+      }
+    }
+    tx.commit();
+  });
 }
 
 absl::StatusOr<std::optional<absl::Time>> PgUserStore::BlockedUntil(

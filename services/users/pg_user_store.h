@@ -36,6 +36,8 @@ class PgUserStore final : public UserStore {
   absl::StatusOr<std::vector<ApiKey>> ListApiKeys(int64_t user_id) override;
   absl::Status RevokeApiKey(int64_t id, std::optional<int64_t> owner) override;
   absl::StatusOr<std::pair<User, int64_t>> UseApiKey(const std::string& key_hash) override;
+  absl::StatusOr<std::vector<StoredSetting>> ListSettings() override;
+  absl::Status WriteSettings(const std::vector<SettingWrite>& writes, int64_t updated_by) override;
   absl::StatusOr<std::optional<absl::Time>> BlockedUntil(const std::vector<std::string>& keys,
                                                          absl::Time now) override;
   absl::Status RecordFailure(const std::vector<std::string>& keys, absl::Time now,

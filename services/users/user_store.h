@@ -70,6 +70,11 @@ class UserStore {
   // key id; records the use. NotFound for unknown or revoked keys.
   virtual absl::StatusOr<std::pair<User, int64_t>> UseApiKey(const std::string& key_hash) = 0;
 
+  // System settings. WriteSettings applies every write or none.
+  virtual absl::StatusOr<std::vector<StoredSetting>> ListSettings() = 0;
+  virtual absl::Status WriteSettings(const std::vector<SettingWrite>& writes,
+                                     int64_t updated_by) = 0;
+
   // Login throttling, keyed "user:<login>" / "addr:<ip>".
   // When any key is blocked at `now`, the time it is blocked until.
   virtual absl::StatusOr<std::optional<absl::Time>> BlockedUntil(

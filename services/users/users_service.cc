@@ -1,5 +1,7 @@
 #include "services/users/users_service.h"
 
+#include <google/protobuf/util/json_util.h>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -50,6 +52,27 @@ void ToProto(const ApiKey& key, v1::ApiKey* out) {
   if (key.last_used_at) {
     out->mutable_last_used_at()->set_seconds(absl::ToUnixSeconds(*key.last_used_at));
   }
+}
+
+// google.protobuf.Value <-> JSON through protobuf's own JSON mapping.
+absl::Status ToProto(const absl::StatusOr<std::vector<SettingView>>& views,
+                     v1::ListSettingsResponse* out) {
+  if (!views.ok()) return views.status();
+  for (const SettingView& view : *views) {
+    v1::Setting* setting = out->add_settings();
+    setting->set_key(view.def->key);
+    setting->set_type(std::string(SettingTypeName(view.def->type)));
+    setting->set_description(view.def->description);
+    setting->set_is_set(view.is_set);
+    if (!google::protobuf::util::JsonStringToMessage(view.value.dump(), setting->mutable_value())
+             .ok()) {
+      return absl::InternalError(absl::StrCat("stored value of ", view.def->key, " is not JSON"));
+    }
+    if (view.updated_at) {
+      setting->mutable_updated_at()->set_seconds(absl::ToUnixSeconds(*view.updated_at));
+    }
+  }
+  return absl::OkStatus();
 }
 
 // Page tokens are opaque to clients: an offset, base64url-encoded.
@@ -302,6 +325,33 @@ grpc::ServerUnaryReactor* UsersServiceImpl::RevokeApiKey(grpc::CallbackServerCon
                                     [this, request](const auth::Caller& caller) {
                                       return api_keys_.Revoke(caller, request->id());
                                     });
+}
+
+grpc::ServerUnaryReactor* UsersServiceImpl::ListSettings(grpc::CallbackServerContext* ctx,
+                                                         const v1::ListSettingsRequest*,
+                                                         v1::ListSettingsResponse* response) {
+  return server::ServeAuthenticated(ctx, executor_, authenticator_, server::kPasswordChangeRequired,
+                                    [this, response](const auth::Caller& caller) {
+                                      return ToProto(settings_.List(caller), response);
+                                    });
+}
+
+grpc::ServerUnaryReactor* UsersServiceImpl::UpdateSettings(grpc::CallbackServerContext* ctx,
+                                                           const v1::UpdateSettingsRequest* request,
+                                                           v1::ListSettingsResponse* response) {
+  return server::ServeAuthenticated(
+      ctx, executor_, authenticator_, server::kPasswordChangeRequired,
+      [this, request, response](const auth::Caller& caller) -> absl::Status {
+        std::map<std::string, nlohmann::json> values;
+        for (const auto& [key, value] : request->values()) {
+          std::string json;
+          if (!google::protobuf::util::MessageToJsonString(value, &json).ok()) {
+            return absl::InvalidArgumentError(absl::StrCat("setting ", key, ": not a JSON value"));
+          }
+          values[key] = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+        }
+        return ToProto(settings_.Update(caller, values), response);
+      });
 }
 
 }  // namespace kiosk::users

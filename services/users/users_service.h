@@ -9,6 +9,7 @@
 #include "kiosk/users/v1/users_service.grpc.pb.h"
 #include "services/users/api_keys.h"
 #include "services/users/auth_logic.h"
+#include "services/users/system_settings.h"
 #include "services/users/user_admin.h"
 
 namespace kiosk::users {
@@ -18,12 +19,14 @@ class UsersServiceImpl final
  public:
   UsersServiceImpl(server::Executor& executor, server::Executor& hash_executor,
                    const server::ServiceInfoSource& info, const auth::Authenticator& authenticator,
-                   AuthLogic& logic, UserAdmin& admin, ApiKeys& api_keys)
+                   AuthLogic& logic, UserAdmin& admin, ApiKeys& api_keys,
+                   SystemSettings& settings)
       : ServiceInfoRpc(executor, info, authenticator),
         hash_executor_(hash_executor),
         logic_(logic),
         admin_(admin),
-        api_keys_(api_keys) {}
+        api_keys_(api_keys),
+        settings_(settings) {}
 
   grpc::ServerUnaryReactor* Login(grpc::CallbackServerContext* ctx, const v1::LoginRequest* request,
                                   v1::Session* response) override;
@@ -68,12 +71,19 @@ class UsersServiceImpl final
   grpc::ServerUnaryReactor* RevokeApiKey(grpc::CallbackServerContext* ctx,
                                          const v1::RevokeApiKeyRequest* request,
                                          v1::RevokeApiKeyResponse* response) override;
+  grpc::ServerUnaryReactor* ListSettings(grpc::CallbackServerContext* ctx,
+                                         const v1::ListSettingsRequest* request,
+                                         v1::ListSettingsResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateSettings(grpc::CallbackServerContext* ctx,
+                                           const v1::UpdateSettingsRequest* request,
+                                           v1::ListSettingsResponse* response) override;
 
  private:
   server::Executor& hash_executor_;
   AuthLogic& logic_;
   UserAdmin& admin_;
   ApiKeys& api_keys_;
+  SystemSettings& settings_;
 };
 
 // The address of the client, without the port ("ipv4:1.2.3.4:5" -> "1.2.3.4").

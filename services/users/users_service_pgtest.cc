@@ -6,6 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <google/protobuf/util/json_util.h>
+
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
@@ -40,10 +42,12 @@ class UsersServiceTest : public kiosk::testing::PgTest {
     logic_ = std::make_unique<AuthLogic>(*store_, hasher_, jwt_, AuthOptions());
     admin_ = std::make_unique<UserAdmin>(*store_, hasher_);
     api_keys_ = std::make_unique<ApiKeys>(*store_);
+    settings_ = std::make_unique<SystemSettings>(*store_);
     authenticator_ = std::make_unique<auth::Authenticator>(
         jwt_, [this](absl::string_view key) { return api_keys_->Resolve(key); });
     service_ = std::make_unique<UsersServiceImpl>(executor_, hash_executor_, *info_,
-                                                  *authenticator_, *logic_, *admin_, *api_keys_);
+                                                  *authenticator_, *logic_, *admin_, *api_keys_,
+                                                  *settings_);
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -118,6 +122,7 @@ class UsersServiceTest : public kiosk::testing::PgTest {
   std::unique_ptr<AuthLogic> logic_;
   std::unique_ptr<UserAdmin> admin_;
   std::unique_ptr<ApiKeys> api_keys_;
+  std::unique_ptr<SystemSettings> settings_;
   std::unique_ptr<UsersServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::UsersService::Stub> stub_;
@@ -540,6 +545,65 @@ TEST_F(UserAdminTest, ApiKeysAreShownOnceActAsTheirUserAndCanBeRevoked) {
   grpc::Status after = me_with_key(created.key()).first;
   EXPECT_EQ(after.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_THAT(after.error_message(), HasSubstr("revoked"));
+}
+
+TEST_F(UserAdminTest, SettingsAreValidatedAllOrNothingAndSecretsAreMasked) {
+  auto update = [&](const std::string& token, std::map<std::string, std::string> json,
+                    v1::ListSettingsResponse* out) {
+    v1::UpdateSettingsRequest request;
+    for (const auto& [key, value] : json) {
+      EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(value, &(*request.mutable_values())[key]).ok());
+    }
+    return Call(token, [&](grpc::ClientContext* ctx) {
+      return stub_->UpdateSettings(ctx, request, out);
+    });
+  };
+  auto find = [](const v1::ListSettingsResponse& list, const std::string& key) {
+    for (const v1::Setting& s : list.settings()) {
+      if (s.key() == key) return s;
+    }
+    return v1::Setting();
+  };
+  const std::string admin = As(1, "admin");
+  v1::ListSettingsResponse list;
+  ASSERT_TRUE(update(admin, {{"plex.url", "\"http://plex:32400/\""},
+                             {"plex.token", "\"s3cr3t-token\""},
+                             {"quota.movie_limit", "5"}},
+                     &list)
+                  .ok());
+  EXPECT_EQ(find(list, "plex.url").value().string_value(), "http://plex:32400");
+  EXPECT_EQ(find(list, "quota.movie_limit").value().number_value(), 5);
+  v1::Setting token = find(list, "plex.token");
+  EXPECT_TRUE(token.is_set());
+  EXPECT_EQ(token.type(), "secret");
+  EXPECT_TRUE(token.value().has_null_value());
+  EXPECT_EQ(list.DebugString().find("s3cr3t-token"), std::string::npos);
+  EXPECT_EQ(find(list, "quota.movie_days").value().number_value(), 7);  // default
+
+  // One bad value and nothing changes.
+  for (const auto& [key, bad] : std::vector<std::pair<std::string, std::string>>{
+           {"plex.url", "\"ftp://x\""}, {"library.movies_path", "\"movies\""},
+           {"quota.movie_days", "0"}, {"quota.tv_limit", "1.5"}, {"nope.key", "1"},
+           {"new_users.auto_approve", "\"yes\""}}) {
+    grpc::Status status = update(admin, {{"app.title", "\"Changed\""}, {key, bad}}, &list);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << key;
+    EXPECT_THAT(status.error_message(), HasSubstr(key));
+  }
+  v1::ListSettingsResponse current;
+  ASSERT_TRUE(Call(admin, [&](grpc::ClientContext* ctx) {
+                return stub_->ListSettings(ctx, v1::ListSettingsRequest(), &current);
+              }).ok());
+  EXPECT_EQ(find(current, "app.title").value().string_value(), "Plex Kiosk");
+
+  // null resets to the default; users may not read or write settings.
+  ASSERT_TRUE(update(admin, {{"quota.movie_limit", "null"}}, &list).ok());
+  EXPECT_FALSE(find(list, "quota.movie_limit").is_set());
+  EXPECT_EQ(update(As(2, "user"), {{"app.title", "\"x\""}}, &list).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Call(As(2, "user"), [&](grpc::ClientContext* ctx) {
+              return stub_->ListSettings(ctx, v1::ListSettingsRequest(), &current);
+            }).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 }  // namespace
