@@ -26,7 +26,8 @@ absl::StatusOr<Caller> Authenticator::Authenticate(absl::string_view authorizati
                                                    absl::Time now) const {
   if (!authorization.empty()) {
     // RFC 6750: the scheme is case-insensitive.
-    if (authorization.size() < 7 || !absl::EqualsIgnoreCase(authorization.substr(0, 7), "bearer ")) {
+    if (authorization.size() < 7 ||
+        !absl::EqualsIgnoreCase(authorization.substr(0, 7), "bearer ")) {
       return absl::UnauthenticatedError(
           "the authorization header must be \"Bearer <access token>\"");
     }

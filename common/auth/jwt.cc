@@ -36,7 +36,8 @@ absl::StatusOr<nlohmann::json> DecodeJsonPart(absl::string_view part, absl::stri
     return Unauthenticated(absl::StrCat("the ", name, " is not base64url"));
   }
   nlohmann::json json = nlohmann::json::parse(raw, nullptr, /*allow_exceptions=*/false);
-  if (!json.is_object()) return Unauthenticated(absl::StrCat("the ", name, " is not a JSON object"));
+  if (!json.is_object())
+    return Unauthenticated(absl::StrCat("the ", name, " is not a JSON object"));
   return json;
 }
 
@@ -64,8 +65,8 @@ std::string JwtCodec::Sign(const TokenClaims& claims) const {
       {"exp", absl::ToUnixSeconds(claims.expires_at)},
   };
   if (claims.must_change_password) payload["pwc"] = true;
-  std::string input =
-      absl::StrCat(absl::WebSafeBase64Escape(kHeader), ".", absl::WebSafeBase64Escape(payload.dump()));
+  std::string input = absl::StrCat(absl::WebSafeBase64Escape(kHeader), ".",
+                                   absl::WebSafeBase64Escape(payload.dump()));
   return absl::StrCat(input, ".", absl::WebSafeBase64Escape(Mac(input)));
 }
 

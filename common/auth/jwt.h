@@ -24,12 +24,12 @@ namespace kiosk::auth {
 inline constexpr char kIssuer[] = "plex-kiosk";
 
 struct TokenClaims {
-  int64_t user_id = 0;                 // "sub" (a decimal string on the wire)
-  std::string role;                    // "admin" or "user"
-  bool must_change_password = false;   // "pwc": every service refuses all but the change
-  std::string token_id;                // "jti"
-  absl::Time issued_at;                // "iat"
-  absl::Time expires_at;               // "exp"
+  int64_t user_id = 0;                // "sub" (a decimal string on the wire)
+  std::string role;                   // "admin" or "user"
+  bool must_change_password = false;  // "pwc": every service refuses all but the change
+  std::string token_id;               // "jti"
+  absl::Time issued_at;               // "iat"
+  absl::Time expires_at;              // "exp"
 
   bool operator==(const TokenClaims&) const = default;
 };

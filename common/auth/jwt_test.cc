@@ -1,10 +1,9 @@
 #include "common/auth/jwt.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <nlohmann/json.hpp>
 
@@ -46,8 +45,12 @@ std::string Forge(const nlohmann::json& header, const nlohmann::json& payload,
 }
 
 nlohmann::json Payload() {
-  return {{"iss", "plex-kiosk"}, {"sub", "42"}, {"role", "admin"}, {"jti", "abc123"},
-          {"iat", absl::ToUnixSeconds(kNow)}, {"exp", absl::ToUnixSeconds(kNow) + 900}};
+  return {{"iss", "plex-kiosk"},
+          {"sub", "42"},
+          {"role", "admin"},
+          {"jti", "abc123"},
+          {"iat", absl::ToUnixSeconds(kNow)},
+          {"exp", absl::ToUnixSeconds(kNow) + 900}};
 }
 
 const nlohmann::json kHs256 = {{"alg", "HS256"}, {"typ", "JWT"}};
@@ -93,10 +96,10 @@ TEST(JwtTest, OtherSecretsAndAlgorithmsAreRefused) {
   JwtCodec jwt("secret-one");
   EXPECT_THAT(jwt.Verify(Forge(kHs256, Payload(), "another-secret"), kNow),
               StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("bad signature")));
-  EXPECT_THAT(jwt.Verify(Forge({{"alg", "HS512"}, {"typ", "JWT"}}, Payload(), "secret-one",
-                               EVP_sha512()),
-                         kNow),
-              StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("HS256")));
+  EXPECT_THAT(
+      jwt.Verify(Forge({{"alg", "HS512"}, {"typ", "JWT"}}, Payload(), "secret-one", EVP_sha512()),
+                 kNow),
+      StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("HS256")));
   // alg none: no signature at all.
   std::string none = absl::StrCat(absl::WebSafeBase64Escape(R"({"alg":"none","typ":"JWT"})"), ".",
                                   absl::WebSafeBase64Escape(Payload().dump()), ".");

@@ -2,11 +2,11 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
-#include "common/crypto.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/crypto.h"
 #include "common/status_macros.h"
 
 namespace kiosk::config {
@@ -54,8 +54,7 @@ bool IsExampleSecret(absl::string_view key) {
         "yoursecret", "example", "placeholder", "insecure", "xxxxxxxx"}) {
     if (absl::StrContains(lower, placeholder)) return true;
   }
-  return lower == "secret" || lower == "secret_key" || lower == "secret-key" ||
-         lower == "password";
+  return lower == "secret" || lower == "secret_key" || lower == "secret-key" || lower == "password";
 }
 
 absl::string_view EnvironmentName(Environment env) {
@@ -100,7 +99,8 @@ absl::StatusOr<ServiceConfig> ServiceConfig::Load(const Settings& settings) {
   }
 
   absl::StatusOr<log::Level> level = log::ParseLevel(settings.Get("LOG_LEVEL"));
-  if (!level.ok()) return absl::InvalidArgumentError(absl::StrCat("LOG_LEVEL: ", level.status().message()));
+  if (!level.ok())
+    return absl::InvalidArgumentError(absl::StrCat("LOG_LEVEL: ", level.status().message()));
   config.log_level = *level;
 
   std::optional<std::string> url = settings.Explicit("DATABASE_URL");
@@ -129,9 +129,9 @@ absl::StatusOr<ServiceConfig> ServiceConfig::Load(const Settings& settings) {
   ASSIGN_OR_RETURN(config.pool.pre_ping, settings.GetBool("DB_POOL_PRE_PING"));
   ASSIGN_OR_RETURN(config.pool.checkout_timeout,
                    settings.GetSeconds("DB_POOL_TIMEOUT", absl::Milliseconds(10), absl::Hours(1)));
-  ASSIGN_OR_RETURN(config.health_interval, settings.GetSeconds("DB_HEALTH_INTERVAL",
-                                                               absl::Milliseconds(100),
-                                                               absl::Minutes(10)));
+  ASSIGN_OR_RETURN(
+      config.health_interval,
+      settings.GetSeconds("DB_HEALTH_INTERVAL", absl::Milliseconds(100), absl::Minutes(10)));
   ASSIGN_OR_RETURN(config.shutdown_grace,
                    settings.GetSeconds("SHUTDOWN_GRACE", absl::ZeroDuration(), absl::Hours(1)));
   config.pool.conninfo = config.database.ToConnString();

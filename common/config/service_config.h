@@ -41,7 +41,7 @@ struct ServiceConfig {
   std::string secret_key;  // never log it
   // Development without SECRET_KEY: a random key for this run only.
   bool secret_key_generated = false;
-  db::PoolOptions pool;    // conninfo filled from `database`
+  db::PoolOptions pool;  // conninfo filled from `database`
   absl::Duration health_interval = absl::Seconds(1);
   absl::Duration shutdown_grace = absl::Seconds(10);
 

@@ -15,8 +15,7 @@ using ::testing::HasSubstr;
 absl::StatusOr<ServiceConfig> Load(std::map<std::string, std::string> env) {
   const char* argv[] = {"kiosk-test"};
   absl::StatusOr<Settings> settings = Settings::FromArgs(
-      1, argv, ServiceSettingSpecs("127.0.0.1:50051"),
-      kiosk::testing::FakeEnv(env));
+      1, argv, ServiceSettingSpecs("127.0.0.1:50051"), kiosk::testing::FakeEnv(env));
   if (!settings.ok()) return settings.status();
   return ServiceConfig::Load(*settings);
 }
@@ -99,8 +98,8 @@ TEST(ServiceConfigTest, ProductionRefusesDefaultOrWeakSecrets) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("too short")));
   EXPECT_THAT(Load({{"KIOSK_ENV", "production"}, {"SECRET_KEY", std::string(64, 'k')}}),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("DATABASE_URL must be set")));
-  absl::StatusOr<ServiceConfig> ok =
-      Load({{"KIOSK_ENV", "production"}, {"DATABASE_URL", url}, {"SECRET_KEY", std::string(64, 'k')}});
+  absl::StatusOr<ServiceConfig> ok = Load(
+      {{"KIOSK_ENV", "production"}, {"DATABASE_URL", url}, {"SECRET_KEY", std::string(64, 'k')}});
   ASSERT_TRUE(ok.ok()) << ok.status();
   EXPECT_EQ(ok->environment, Environment::kProduction);
   EXPECT_FALSE(ok->secret_key_generated);

@@ -21,8 +21,7 @@ std::string FlagName(absl::string_view env_name) {
 }
 
 absl::StatusOr<Settings> Settings::FromArgs(int argc, const char* const* argv,
-                                            std::vector<SettingSpec> specs,
-                                            const EnvLookup& env) {
+                                            std::vector<SettingSpec> specs, const EnvLookup& env) {
   Settings settings;
   settings.specs_ = std::move(specs);
   for (const SettingSpec& spec : settings.specs_) {
@@ -100,8 +99,8 @@ absl::StatusOr<bool> Settings::GetBool(absl::string_view name) const {
   std::string raw = absl::AsciiStrToLower(Get(name));
   if (raw == "true" || raw == "1" || raw == "yes" || raw == "on") return true;
   if (raw == "false" || raw == "0" || raw == "no" || raw == "off") return false;
-  return absl::InvalidArgumentError(absl::StrFormat(
-      "%s must be true or false, got %s", name, Shown(name, Get(name))));
+  return absl::InvalidArgumentError(
+      absl::StrFormat("%s must be true or false, got %s", name, Shown(name, Get(name))));
 }
 
 absl::StatusOr<absl::Duration> Settings::GetSeconds(absl::string_view name, absl::Duration min,

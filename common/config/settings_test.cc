@@ -55,10 +55,10 @@ TEST(SettingsTest, HelpIsRecognised) {
 }
 
 TEST(SettingsTest, UnknownFlagAndMissingValueAreRefused) {
-  EXPECT_THAT(Parse({"--nope=1"}),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown argument \"--nope=1\"")));
-  EXPECT_THAT(Parse({"--db-pool-size"}),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--db-pool-size needs a value")));
+  EXPECT_THAT(Parse({"--nope=1"}), StatusIs(absl::StatusCode::kInvalidArgument,
+                                            HasSubstr("unknown argument \"--nope=1\"")));
+  EXPECT_THAT(Parse({"--db-pool-size"}), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                  HasSubstr("--db-pool-size needs a value")));
 }
 
 TEST(SettingsTest, BadNumbersNameTheVariableAndTheValue) {

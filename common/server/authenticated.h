@@ -17,7 +17,7 @@
 namespace kiosk::server {
 
 enum PasswordChangePolicy {
-  kPasswordChangeRequired,  // the usual: refuse until the password is changed
+  kPasswordChangeRequired,       // the usual: refuse until the password is changed
   kAllowedBeforePasswordChange,  // ChangePassword, Me, Logout
 };
 

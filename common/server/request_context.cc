@@ -23,7 +23,8 @@ class RequestContextInterceptor final : public gx::Interceptor {
       : method_(info->method() == nullptr ? "" : info->method()), start_(absl::Now()) {}
 
   void Intercept(gx::InterceptorBatchMethods* methods) override {
-    if (methods->QueryInterceptionHookPoint(gx::InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+    if (methods->QueryInterceptionHookPoint(
+            gx::InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
       auto* metadata = methods->GetRecvInitialMetadata();
       auto it = metadata->find(kRequestIdHeader);
       if (it != metadata->end() &&
@@ -37,7 +38,8 @@ class RequestContextInterceptor final : public gx::Interceptor {
         metadata->emplace(grpc::string_ref(kRequestIdHeader), grpc::string_ref(request_id_));
       }
     }
-    if (methods->QueryInterceptionHookPoint(gx::InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
+    if (methods->QueryInterceptionHookPoint(
+            gx::InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
       methods->GetSendInitialMetadata()->emplace(kRequestIdHeader, request_id_);
     }
     if (methods->QueryInterceptionHookPoint(gx::InterceptionHookPoints::PRE_SEND_STATUS)) {
@@ -50,7 +52,8 @@ class RequestContextInterceptor final : public gx::Interceptor {
                              : log::Level::kInfo;
       log::Event event(level, "rpc");
       event.With("method", method_)
-          .With("code", absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())))
+          .With("code",
+                absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())))
           .With("duration_ms", absl::ToDoubleMilliseconds(absl::Now() - start_))
           .With("request_id", request_id_);
       if (!status.ok()) event.With("error", status.error_message());

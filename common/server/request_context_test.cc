@@ -1,7 +1,7 @@
 #include "common/server/request_context.h"
 
-#include <grpcpp/grpcpp.h>
 #include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include <mutex>
@@ -81,8 +81,8 @@ class RequestContextTest : public ::testing::Test {
     int down_port = 0;
     down_server_ = StartServer(&downstream_, &down_port);
     ASSERT_NE(down_server_, nullptr);
-    front_ = std::make_unique<Front>(grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string(down_port), grpc::InsecureChannelCredentials()));
+    front_ = std::make_unique<Front>(grpc::CreateChannel("127.0.0.1:" + std::to_string(down_port),
+                                                         grpc::InsecureChannelCredentials()));
     int front_port = 0;
     front_server_ = StartServer(front_.get(), &front_port);
     ASSERT_NE(front_server_, nullptr);

@@ -13,8 +13,8 @@
 #include "absl/time/time.h"
 #include "common/config/service_config.h"
 #include "common/db/connection_pool.h"
-#include "common/server/executor.h"
 #include "common/server/authenticated.h"
+#include "common/server/executor.h"
 #include "kiosk/common/v1/service_info.pb.h"
 
 namespace kiosk::server {

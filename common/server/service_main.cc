@@ -5,11 +5,11 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <signal.h>
 
-#include <condition_variable>
-#include <future>
 #include <algorithm>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <future>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -59,7 +59,9 @@ class HealthDriver {
               .With("round_trip_us", check.round_trip_micros)
               .With("health", "SERVING");
         } else {
-          log::Warn("database_unreachable").With("error", check.error).With("health", "NOT_SERVING");
+          log::Warn("database_unreachable")
+              .With("error", check.error)
+              .With("health", "NOT_SERVING");
         }
         serving = check.reachable;
       }
@@ -83,7 +85,9 @@ class HealthDriver {
   std::thread thread_;
 };
 
-const char* SignalName(int sig) { return sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "signal"; }
+const char* SignalName(int sig) {
+  return sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "signal";
+}
 
 }  // namespace
 
@@ -120,13 +124,15 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Service
       .With("pool_size", config.pool.pool_size)
       .With("max_overflow", config.pool.max_overflow);
   if (config.database_url_defaulted) {
-    log::Warn("database_url_default").With("hint", "DATABASE_URL is unset; using the development default");
+    log::Warn("database_url_default")
+        .With("hint", "DATABASE_URL is unset; using the development default");
   }
   if (config.secret_key_generated) {
     log::Warn("secret_key_generated")
-        .With("hint", "SECRET_KEY is unset: using a random key for this run; tokens die with "
-                      "the process and other services will not accept them. Set SECRET_KEY "
-                      "(./kiosk up shares one); production refuses to start without it");
+        .With("hint",
+              "SECRET_KEY is unset: using a random key for this run; tokens die with "
+              "the process and other services will not accept them. Set SECRET_KEY "
+              "(./kiosk up shares one); production refuses to start without it");
   }
 
   db::PoolOptions pool_options = config.pool;

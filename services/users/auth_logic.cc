@@ -81,9 +81,10 @@ absl::StatusOr<SessionTokens> AuthLogic::Login(const std::string& login,
   absl::StatusOr<std::optional<absl::Time>> blocked = store_.BlockedUntil(keys, now);
   if (!blocked.ok()) return blocked.status();
   if (blocked->has_value()) {
-    int64_t seconds = std::max<int64_t>(1, absl::ToInt64Seconds(**blocked - now + absl::Seconds(1)));
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "too many failed logins; retry after ", seconds, " s"));
+    int64_t seconds =
+        std::max<int64_t>(1, absl::ToInt64Seconds(**blocked - now + absl::Seconds(1)));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("too many failed logins; retry after ", seconds, " s"));
   }
 
   absl::StatusOr<User> user = store_.FindByLogin(login);
@@ -125,9 +126,9 @@ absl::StatusOr<SessionTokens> AuthLogic::Refresh(const std::string& refresh_toke
   SessionTokens session;
   session.refresh_token = absl::WebSafeBase64Escape(RandomBytes(32));
   int64_t user_id = 0;
-  absl::StatusOr<RotationOutcome> outcome = store_.RotateRefreshToken(
-      Digest(refresh_token), Digest(session.refresh_token), clock_(),
-      clock_() + options_.refresh_ttl, client_addr, &user_id);
+  absl::StatusOr<RotationOutcome> outcome =
+      store_.RotateRefreshToken(Digest(refresh_token), Digest(session.refresh_token), clock_(),
+                                clock_() + options_.refresh_ttl, client_addr, &user_id);
   if (!outcome.ok()) return outcome.status();
   switch (*outcome) {
     case RotationOutcome::kUnknown:

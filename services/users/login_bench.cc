@@ -57,7 +57,7 @@ int main() {
   server::Executor executor("bench-db", 10, 4096);
   server::Executor hash_executor("bench-hash", 2, 4096);
   users::UsersServiceImpl service(executor, hash_executor, info, authenticator, logic, admin,
-                                 api_keys, settings);
+                                  api_keys, settings);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -121,9 +121,10 @@ int main() {
   hash_executor.Shutdown();
   executor.Shutdown();
 
-  std::printf("logins (argon2id t=3 m=64MiB p=4, 8 clients, 2 hashing workers): %.1f/s "
-              "(%d in %.1f s, %d failed)\n",
-              done / seconds, done, seconds, failures.load());
+  std::printf(
+      "logins (argon2id t=3 m=64MiB p=4, 8 clients, 2 hashing workers): %.1f/s "
+      "(%d in %.1f s, %d failed)\n",
+      done / seconds, done, seconds, failures.load());
   std::printf("Me while idle:   p50 %.2f ms  p99 %.2f ms  (%zu calls)\n", Percentile(idle, 0.5),
               Percentile(idle, 0.99), idle.size());
   std::printf("Me under logins: p50 %.2f ms  p99 %.2f ms  (%zu calls)\n", Percentile(loaded, 0.5),

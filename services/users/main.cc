@@ -16,21 +16,22 @@ int main(int argc, char** argv) {
        .summary = "accounts, authentication, roles and system settings",
        .default_listen_addr = "127.0.0.1:50051",
        .grpc_services = {UsersService::service_full_name()},
-       .extra_settings =
-           {{"ACCESS_TOKEN_TTL", "900", "seconds an access token is valid"},
-            {"REFRESH_TOKEN_TTL", "2592000", "seconds a refresh token is valid (30 days)"},
-            {"LOGIN_WORKERS", "2", "threads hashing passwords (login, password change)"}}},
+       .extra_settings = {{"ACCESS_TOKEN_TTL", "900", "seconds an access token is valid"},
+                          {"REFRESH_TOKEN_TTL", "2592000",
+                           "seconds a refresh token is valid (30 days)"},
+                          {"LOGIN_WORKERS", "2",
+                           "threads hashing passwords (login, password change)"}}},
       [](kiosk::server::ServiceEnv& env)
           -> absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> {
         namespace auth = kiosk::auth;
         namespace users = kiosk::users;
         users::AuthOptions options;
-        ASSIGN_OR_RETURN(options.access_ttl,
-                         env.settings.GetSeconds("ACCESS_TOKEN_TTL", absl::Seconds(30),
-                                                 absl::Hours(24)));
-        ASSIGN_OR_RETURN(options.refresh_ttl,
-                         env.settings.GetSeconds("REFRESH_TOKEN_TTL", absl::Minutes(5),
-                                                 absl::Hours(24 * 365)));
+        ASSIGN_OR_RETURN(
+            options.access_ttl,
+            env.settings.GetSeconds("ACCESS_TOKEN_TTL", absl::Seconds(30), absl::Hours(24)));
+        ASSIGN_OR_RETURN(
+            options.refresh_ttl,
+            env.settings.GetSeconds("REFRESH_TOKEN_TTL", absl::Minutes(5), absl::Hours(24 * 365)));
         ASSIGN_OR_RETURN(int workers, env.settings.GetInt("LOGIN_WORKERS", 1, 64));
         auto& hasher = env.owner.Own(std::make_unique<auth::PasswordHasher>());
         auto& store = env.owner.Own(std::make_unique<users::PgUserStore>(env.pool));
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
         auto& hash_executor = env.owner.Own(
             std::make_unique<kiosk::server::Executor>("kiosk-users-hash", workers, 256));
         return kiosk::server::ServiceList(std::make_unique<users::UsersServiceImpl>(
-            env.executor, hash_executor, env.info, authenticator, logic, admin, api_keys, settings));
+            env.executor, hash_executor, env.info, authenticator, logic, admin, api_keys,
+            settings));
       });
 }

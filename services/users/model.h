@@ -44,9 +44,9 @@ struct UserPatch {
 };
 
 struct UserFilter {
-  std::string role;                // "" = any
+  std::string role;  // "" = any
   std::optional<bool> is_active;
-  std::string search;              // substring of username or email, any case
+  std::string search;  // substring of username or email, any case
 };
 
 struct ApiKey {
@@ -74,8 +74,8 @@ struct SettingWrite {
 
 // What happened to a refresh token presented for rotation.
 enum class RotationOutcome {
-  kRotated,   // exchanged: the new token is stored
-  kReused,    // already exchanged or revoked: the whole family is now revoked
+  kRotated,  // exchanged: the new token is stored
+  kReused,   // already exchanged or revoked: the whole family is now revoked
   kExpired,
   kUnknown,
 };

@@ -15,10 +15,11 @@ constexpr char kUserColumns[] =
     "tv_quota_limit, tv_quota_days";
 
 // An exact username match wins over an email match of another account.
-const std::string kFindByLoginSql = absl::StrCat(
-    "SELECT ", kUserColumns, " FROM users.users "
-    "WHERE lower(username) = lower($1) OR lower(email) = lower($1) "
-    "ORDER BY (lower(username) = lower($1)) DESC LIMIT 1");
+const std::string kFindByLoginSql =
+    absl::StrCat("SELECT ", kUserColumns,
+                 " FROM users.users "
+                 "WHERE lower(username) = lower($1) OR lower(email) = lower($1) "
+                 "ORDER BY (lower(username) = lower($1)) DESC LIMIT 1");
 const std::string kFindByIdSql =
     absl::StrCat("SELECT ", kUserColumns, " FROM users.users WHERE id = $1");
 constexpr char kRecordLoginSql[] =
@@ -34,9 +35,10 @@ const std::string kInsertUserSql = absl::StrCat(
     kUserColumns);
 constexpr char kUserFilter[] =
     " FROM users.users WHERE ($1 = '' OR role = $1) AND ($2::boolean IS NULL OR is_active = $2) "
-    "AND ($3 = '' OR strpos(lower(username), lower($3)) > 0 OR strpos(lower(email), lower($3)) > 0)";
-const std::string kListUsersSql = absl::StrCat("SELECT ", kUserColumns, kUserFilter,
-                                               " ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5");
+    "AND ($3 = '' OR strpos(lower(username), lower($3)) > 0 OR strpos(lower(email), lower($3)) > "
+    "0)";
+const std::string kListUsersSql = absl::StrCat(
+    "SELECT ", kUserColumns, kUserFilter, " ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5");
 const std::string kCountUsersSql = absl::StrCat("SELECT count(*)", kUserFilter);
 // Every active admin, locked in id order (the same order everywhere, so two
 // admins demoting each other cannot deadlock): the last-admin rule is then
@@ -70,20 +72,24 @@ constexpr char kApiKeyColumns[] =
     "extract(epoch FROM last_used_at)::float8";
 const std::string kInsertApiKeySql = absl::StrCat(
     "INSERT INTO users.api_keys (user_id, name, prefix, key_hash) "
-    "VALUES ($1, $2, $3, decode($4, 'hex')) RETURNING ", kApiKeyColumns);
-const std::string kListApiKeysSql = absl::StrCat(
-    "SELECT ", kApiKeyColumns, " FROM users.api_keys WHERE user_id = $1 AND revoked_at IS NULL "
-    "ORDER BY created_at, id");
+    "VALUES ($1, $2, $3, decode($4, 'hex')) RETURNING ",
+    kApiKeyColumns);
+const std::string kListApiKeysSql =
+    absl::StrCat("SELECT ", kApiKeyColumns,
+                 " FROM users.api_keys WHERE user_id = $1 AND revoked_at IS NULL "
+                 "ORDER BY created_at, id");
 constexpr char kRevokeApiKeySql[] =
     "UPDATE users.api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL "
     "AND ($2::bigint IS NULL OR user_id = $2)";
 // Records the use at most once a minute: no write per call under load.
 constexpr char kUseApiKeySql[] =
     "UPDATE users.api_keys SET last_used_at = now() WHERE key_hash = decode($1, 'hex') "
-    "AND revoked_at IS NULL AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute') "
+    "AND revoked_at IS NULL AND (last_used_at IS NULL OR last_used_at < now() - interval '1 "
+    "minute') "
     "RETURNING id";
 constexpr char kFindApiKeySql[] =
-    "SELECT id, user_id FROM users.api_keys WHERE key_hash = decode($1, 'hex') AND revoked_at IS NULL";
+    "SELECT id, user_id FROM users.api_keys WHERE key_hash = decode($1, 'hex') AND revoked_at IS "
+    "NULL";
 constexpr char kRevokeAllTokensSql[] =
     "UPDATE users.refresh_tokens SET revoked_at = now(), revoked_reason = $2 "
     "WHERE user_id = $1 AND revoked_at IS NULL";
@@ -95,7 +101,8 @@ constexpr char kLockTokenSql[] =
     "SELECT id, user_id, family_id::text, expires_at <= to_timestamp($2), "
     "rotated_at IS NOT NULL OR revoked_at IS NOT NULL "
     "FROM users.refresh_tokens WHERE token_hash = decode($1, 'hex') FOR UPDATE";
-constexpr char kMarkRotatedSql[] = "UPDATE users.refresh_tokens SET rotated_at = now() WHERE id = $1";
+constexpr char kMarkRotatedSql[] =
+    "UPDATE users.refresh_tokens SET rotated_at = now() WHERE id = $1";
 constexpr char kRevokeFamilySql[] =
     "UPDATE users.refresh_tokens SET revoked_at = now(), revoked_reason = 'reuse' "
     "WHERE family_id = $1::uuid AND revoked_at IS NULL";
@@ -173,13 +180,22 @@ bool IsLastActiveAdmin(pqxx::work& tx, int64_t id) {
   return true;
 }
 
+// Takes a pooled connection and runs `fn(connection)`, turning a failed
+// checkout or any database exception into a Status.
+template <typename Fn>
+auto WithConnection(db::ConnectionPool& pool, absl::string_view what, Fn&& fn) {
+  absl::StatusOr<db::ConnectionPool::Lease> lease = pool.Acquire();
+  auto run = [&] { return fn(**lease); };
+  using Result = decltype(db::RunWithStatus(what, run));
+  if (!lease.ok()) return Result(lease.status());
+  return db::RunWithStatus(what, run);
+}
+
 }  // namespace
 
 absl::StatusOr<User> PgUserStore::FindByLogin(const std::string& login) {
-  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  return db::RunWithStatus("finding user", [&]() -> absl::StatusOr<User> {
-    pqxx::read_transaction tx(**conn);
+  return WithConnection(pool_, "finding user", [&](pqxx::connection& conn) -> absl::StatusOr<User> {
+    pqxx::read_transaction tx(conn);
     pqxx::result rows = tx.exec_params(kFindByLoginSql, login);
     if (rows.empty()) return absl::NotFoundError("no such user");
     return ReadUser(rows[0]);
@@ -187,10 +203,8 @@ absl::StatusOr<User> PgUserStore::FindByLogin(const std::string& login) {
 }
 
 absl::StatusOr<User> PgUserStore::FindById(int64_t id) {
-  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  return db::RunWithStatus("finding user", [&]() -> absl::StatusOr<User> {
-    pqxx::read_transaction tx(**conn);
+  return WithConnection(pool_, "finding user", [&](pqxx::connection& conn) -> absl::StatusOr<User> {
+    pqxx::read_transaction tx(conn);
     pqxx::result rows = tx.exec_params(kFindByIdSql, id);
     if (rows.empty()) return absl::NotFoundError(absl::StrCat("user ", id, " does not exist"));
     return ReadUser(rows[0]);
@@ -198,10 +212,8 @@ absl::StatusOr<User> PgUserStore::FindById(int64_t id) {
 }
 
 absl::Status PgUserStore::RecordLogin(int64_t user_id, const std::string& new_hash) {
-  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  return db::RunWithStatus("recording login", [&] {
-    pqxx::work tx(**conn);
+  return WithConnection(pool_, "recording login", [&](pqxx::connection& conn) {
+    pqxx::work tx(conn);
     tx.exec_params(kRecordLoginSql, user_id, new_hash);
     tx.commit();
   });
@@ -209,12 +221,10 @@ absl::Status PgUserStore::RecordLogin(int64_t user_id, const std::string& new_ha
 
 absl::Status PgUserStore::SetPassword(int64_t user_id, const std::string& new_hash,
                                       bool must_change_password) {
-  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  return db::RunWithStatus("changing password", [&]() -> absl::Status {
-    pqxx::work tx(**conn);
-    if (tx.exec_params(kSetPasswordSql, user_id, new_hash, must_change_password)
-            .affected_rows() == 0) {
+  return WithConnection(pool_, "changing password", [&](pqxx::connection& conn) -> absl::Status {
+    pqxx::work tx(conn);
+    if (tx.exec_params(kSetPasswordSql, user_id, new_hash, must_change_password).affected_rows() ==
+        0) {
       return absl::NotFoundError(absl::StrCat("user ", user_id, " does not exist"));
     }
     tx.exec_params(kRevokeAllTokensSql, user_id, std::string("password_changed"));
@@ -224,17 +234,17 @@ absl::Status PgUserStore::SetPassword(int64_t user_id, const std::string& new_ha
 }
 
 absl::StatusOr<User> PgUserStore::CreateUser(const User& user) {
-  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  absl::StatusOr<User> created = db::RunWithStatus("creating user", [&] {
-    pqxx::work tx(**conn);
-    User out = ReadUser(tx.exec_params1(
-        kInsertUserSql, user.username, user.email, user.password_hash, user.role,
-        user.must_change_password, user.auto_approve, user.preferred_language,
-        user.movie_quota_limit, user.movie_quota_days, user.tv_quota_limit, user.tv_quota_days));
-    tx.commit();
-    return out;
-  });
+  absl::StatusOr<User> created =
+      WithConnection(pool_, "creating user", [&](pqxx::connection& conn) {
+        pqxx::work tx(conn);
+        User out = ReadUser(
+            tx.exec_params1(kInsertUserSql, user.username, user.email, user.password_hash,
+                            user.role, user.must_change_password, user.auto_approve,
+                            user.preferred_language, user.movie_quota_limit, user.movie_quota_days,
+                            user.tv_quota_limit, user.tv_quota_days));
+        tx.commit();
+        return out;
+      });
   if (absl::IsAlreadyExists(created.status())) {
     return absl::AlreadyExistsError("a user with this username or email already exists");
   }
@@ -243,48 +253,47 @@ absl::StatusOr<User> PgUserStore::CreateUser(const User& user) {
 
 absl::StatusOr<std::pair<std::vector<User>, int>> PgUserStore::ListUsers(const UserFilter& filter,
                                                                          int limit, int offset) {
-  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  return db::RunWithStatus("listing users", [&] {
-    pqxx::read_transaction tx(**conn);
+  return WithConnection(pool_, "listing users", [&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
     std::pair<std::vector<User>, int> page;
     for (const pqxx::row& row : tx.exec_params(kListUsersSql, filter.role, filter.is_active,
                                                filter.search, limit, offset)) {
       page.first.push_back(ReadUser(row));
     }
-    page.second = tx.exec_params1(kCountUsersSql, filter.role, filter.is_active, filter.search)[0]
-                      .as<int>();
+    page.second =
+        tx.exec_params1(kCountUsersSql, filter.role, filter.is_active, filter.search)[0].as<int>();
     return page;
   });
 }
 
 absl::StatusOr<User> PgUserStore::UpdateUser(int64_t id, const UserPatch& patch) {
-  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  absl::StatusOr<User> updated = db::RunWithStatus("updating user", [&]() -> absl::StatusOr<User> {
-    pqxx::work tx(**conn);
-    bool removes_admin = (patch.role && *patch.role != "admin") ||
-                         (patch.is_active && !*patch.is_active);
-    bool last_admin = removes_admin && IsLastActiveAdmin(tx, id);
-    pqxx::result target = tx.exec_params(kLockUserSql, id);
-    if (target.empty()) return absl::NotFoundError(absl::StrCat("user ", id, " does not exist"));
-    if (last_admin && target[0][0].as<bool>()) return LastAdminError();
-    auto set = [](const std::optional<std::optional<int>>& field) { return field.has_value(); };
-    auto value = [](const std::optional<std::optional<int>>& field) {
-      return field.has_value() ? *field : std::optional<int>();
-    };
-    User out = ReadUser(tx.exec_params1(
-        kUpdateUserSql, id, patch.role, patch.is_active, patch.auto_approve,
-        patch.preferred_language, patch.email, set(patch.movie_quota_limit),
-        value(patch.movie_quota_limit), set(patch.movie_quota_days), value(patch.movie_quota_days),
-        set(patch.tv_quota_limit), value(patch.tv_quota_limit), set(patch.tv_quota_days),
-        value(patch.tv_quota_days)));
-    if (patch.is_active && !*patch.is_active) {
-      tx.exec_params(kRevokeAllTokensSql, id, std::string("admin"));  // a deactivated user is out
-    }
-    tx.commit();
-    return out;
-  });
+  absl::StatusOr<User> updated =
+      WithConnection(pool_, "updating user", [&](pqxx::connection& conn) -> absl::StatusOr<User> {
+        pqxx::work tx(conn);
+        bool removes_admin =
+            (patch.role && *patch.role != "admin") || (patch.is_active && !*patch.is_active);
+        bool last_admin = removes_admin && IsLastActiveAdmin(tx, id);
+        pqxx::result target = tx.exec_params(kLockUserSql, id);
+        if (target.empty())
+          return absl::NotFoundError(absl::StrCat("user ", id, " does not exist"));
+        if (last_admin && target[0][0].as<bool>()) return LastAdminError();
+        auto set = [](const std::optional<std::optional<int>>& field) { return field.has_value(); };
+        auto value = [](const std::optional<std::optional<int>>& field) {
+          return field.has_value() ? *field : std::optional<int>();
+        };
+        User out = ReadUser(tx.exec_params1(
+            kUpdateUserSql, id, patch.role, patch.is_active, patch.auto_approve,
+            patch.preferred_language, patch.email, set(patch.movie_quota_limit),
+            value(patch.movie_quota_limit), set(patch.movie_quota_days),
+            value(patch.movie_quota_days), set(patch.tv_quota_limit), value(patch.tv_quota_limit),
+            set(patch.tv_quota_days), value(patch.tv_quota_days)));
+        if (patch.is_active && !*patch.is_active) {
+          tx.exec_params(kRevokeAllTokensSql, id,
+                         std::string("admin"));  // a deactivated user is out
+        }
+        tx.commit();
+        return out;
+      });
   if (absl::IsAlreadyExists(updated.status())) {
     return absl::AlreadyExistsError("another user already has this email");
   }
@@ -292,10 +301,8 @@ absl::StatusOr<User> PgUserStore::UpdateUser(int64_t id, const UserPatch& patch)
 }
 
 absl::Status PgUserStore::DeleteUser(int64_t id) {
-  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  return db::RunWithStatus("deleting user", [&]() -> absl::Status {
-    pqxx::work tx(**conn);
+  return WithConnection(pool_, "deleting user", [&](pqxx::connection& conn) -> absl::Status {
+    pqxx::work tx(conn);
     bool last_admin = IsLastActiveAdmin(tx, id);
     pqxx::result target = tx.exec_params(kLockUserSql, id);
     if (target.empty()) return absl::NotFoundError(absl::StrCat("user ", id, " does not exist"));
@@ -309,67 +316,62 @@ absl::Status PgUserStore::DeleteUser(int64_t id) {
 absl::Status PgUserStore::InsertRefreshToken(int64_t user_id, const std::string& family_id,
                                              const std::string& token_hash, absl::Time expires_at,
                                              const std::string& client_addr) {
-  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  return db::RunWithStatus("storing refresh token", [&] {
-    pqxx::work tx(**conn);
-    tx.exec_params(kInsertTokenSql, user_id, family_id, token_hash, Epoch(expires_at),
-                   client_addr);
+  return WithConnection(pool_, "storing refresh token", [&](pqxx::connection& conn) {
+    pqxx::work tx(conn);
+    tx.exec_params(kInsertTokenSql, user_id, family_id, token_hash, Epoch(expires_at), client_addr);
     tx.commit();
   });
 }
 
 absl::StatusOr<RotationOutcome> PgUserStore::RotateRefreshToken(
-    const std::string& old_hash, const std::string& new_hash, absl::Time now,
-    absl::Time expires_at, const std::string& client_addr, int64_t* user_id) {
-  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  return db::RunWithStatus("rotating refresh token", [&]() -> absl::StatusOr<RotationOutcome> {
-    pqxx::work tx(**conn);
-    pqxx::result rows = tx.exec_params(kLockTokenSql, old_hash, Epoch(now));
-    if (rows.empty()) return RotationOutcome::kUnknown;
-    const pqxx::row& token = rows[0];
-    std::string family = token[2].as<std::string>();
-    if (token[4].as<bool>()) {
-      // A spent token came back: someone kept a copy. End every session of
-      // that login; the rightful owner logs in again.
-      tx.exec_params(kRevokeFamilySql, family);
-      tx.commit();
-      return RotationOutcome::kReused;
-    }
-    if (token[3].as<bool>()) return RotationOutcome::kExpired;
-    tx.exec_params(kMarkRotatedSql, token[0].as<int64_t>());
-    *user_id = token[1].as<int64_t>();
-    tx.exec_params(kInsertTokenSql, *user_id, family, new_hash, Epoch(expires_at), client_addr);
-    tx.commit();
-    return RotationOutcome::kRotated;
-  });
+    const std::string& old_hash, const std::string& new_hash, absl::Time now, absl::Time expires_at,
+    const std::string& client_addr, int64_t* user_id) {
+  return WithConnection(pool_, "rotating refresh token",
+                        [&](pqxx::connection& conn) -> absl::StatusOr<RotationOutcome> {
+                          pqxx::work tx(conn);
+                          pqxx::result rows = tx.exec_params(kLockTokenSql, old_hash, Epoch(now));
+                          if (rows.empty()) return RotationOutcome::kUnknown;
+                          const pqxx::row& token = rows[0];
+                          std::string family = token[2].as<std::string>();
+                          if (token[4].as<bool>()) {
+                            // A spent token came back: someone kept a copy. End every session of
+                            // that login; the rightful owner logs in again.
+                            tx.exec_params(kRevokeFamilySql, family);
+                            tx.commit();
+                            return RotationOutcome::kReused;
+                          }
+                          if (token[3].as<bool>()) return RotationOutcome::kExpired;
+                          tx.exec_params(kMarkRotatedSql, token[0].as<int64_t>());
+                          *user_id = token[1].as<int64_t>();
+                          tx.exec_params(kInsertTokenSql, *user_id, family, new_hash,
+                                         Epoch(expires_at), client_addr);
+                          tx.commit();
+                          return RotationOutcome::kRotated;
+                        });
 }
 
 absl::Status PgUserStore::RevokeRefreshToken(int64_t user_id, const std::string& token_hash) {
-  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  return db::RunWithStatus("revoking refresh token", [&]() -> absl::Status {
-    pqxx::work tx(**conn);
-    if (tx.exec_params(kRevokeTokenSql, user_id, token_hash).affected_rows() == 0) {
-      return absl::NotFoundError("unknown refresh token");
-    }
-    tx.commit();
-    return absl::OkStatus();
-  });
+  return WithConnection(
+      pool_, "revoking refresh token", [&](pqxx::connection& conn) -> absl::Status {
+        pqxx::work tx(conn);
+        if (tx.exec_params(kRevokeTokenSql, user_id, token_hash).affected_rows() == 0) {
+          return absl::NotFoundError("unknown refresh token");
+        }
+        tx.commit();
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<ApiKey> PgUserStore::CreateApiKey(int64_t user_id, const std::string& name,
                                                  const std::string& prefix,
                                                  const std::string& key_hash) {
-  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  absl::StatusOr<ApiKey> key = db::RunWithStatus("creating API key", [&] {
-    pqxx::work tx(**conn);
-    ApiKey out = ReadApiKey(tx.exec_params1(kInsertApiKeySql, user_id, name, prefix, key_hash));
-    tx.commit();
-    return out;
-  });
+  absl::StatusOr<ApiKey> key =
+      WithConnection(pool_, "creating API key", [&](pqxx::connection& conn) {
+        pqxx::work tx(conn);
+        ApiKey out = ReadApiKey(tx.exec_params1(kInsertApiKeySql, user_id, name, prefix, key_hash));
+        tx.commit();
+        return out;
+      });
   if (absl::IsAlreadyExists(key.status())) {
     return absl::AlreadyExistsError("you already have a live API key with this name");
   }
@@ -377,10 +379,8 @@ absl::StatusOr<ApiKey> PgUserStore::CreateApiKey(int64_t user_id, const std::str
 }
 
 absl::StatusOr<std::vector<ApiKey>> PgUserStore::ListApiKeys(int64_t user_id) {
-  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  return db::RunWithStatus("listing API keys", [&] {
-    pqxx::read_transaction tx(**conn);
+  return WithConnection(pool_, "listing API keys", [&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
     std::vector<ApiKey> keys;
     for (const pqxx::row& row : tx.exec_params(kListApiKeysSql, user_id)) {
       keys.push_back(ReadApiKey(row));
@@ -390,10 +390,8 @@ absl::StatusOr<std::vector<ApiKey>> PgUserStore::ListApiKeys(int64_t user_id) {
 }
 
 absl::Status PgUserStore::RevokeApiKey(int64_t id, std::optional<int64_t> owner) {
-  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  return db::RunWithStatus("revoking API key", [&]() -> absl::Status {
-    pqxx::work tx(**conn);
+  return WithConnection(pool_, "revoking API key", [&](pqxx::connection& conn) -> absl::Status {
+    pqxx::work tx(conn);
     if (tx.exec_params(kRevokeApiKeySql, id, owner).affected_rows() == 0) {
       return absl::NotFoundError(absl::StrCat("no live API key ", id));
     }
@@ -403,31 +401,27 @@ absl::Status PgUserStore::RevokeApiKey(int64_t id, std::optional<int64_t> owner)
 }
 
 absl::StatusOr<std::pair<User, int64_t>> PgUserStore::UseApiKey(const std::string& key_hash) {
-  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  return db::RunWithStatus(
-      "checking API key", [&]() -> absl::StatusOr<std::pair<User, int64_t>> {
-        pqxx::work tx(**conn);
-        pqxx::result key = tx.exec_params(kFindApiKeySql, key_hash);
-        if (key.empty()) return absl::NotFoundError("unknown or revoked API key");
-        tx.exec_params(kUseApiKeySql, key_hash);
-        pqxx::result user = tx.exec_params(kFindByIdSql, key[0][1].as<int64_t>());
-        tx.commit();
-        if (user.empty()) return absl::NotFoundError("unknown or revoked API key");
-        return std::make_pair(ReadUser(user[0]), key[0][0].as<int64_t>());
-      });
+  return WithConnection(pool_, "checking API key",
+                        [&](pqxx::connection& conn) -> absl::StatusOr<std::pair<User, int64_t>> {
+                          pqxx::work tx(conn);
+                          pqxx::result key = tx.exec_params(kFindApiKeySql, key_hash);
+                          if (key.empty()) return absl::NotFoundError("unknown or revoked API key");
+                          tx.exec_params(kUseApiKeySql, key_hash);
+                          pqxx::result user = tx.exec_params(kFindByIdSql, key[0][1].as<int64_t>());
+                          tx.commit();
+                          if (user.empty())
+                            return absl::NotFoundError("unknown or revoked API key");
+                          return std::make_pair(ReadUser(user[0]), key[0][0].as<int64_t>());
+                        });
 }
 
 absl::StatusOr<std::vector<StoredSetting>> PgUserStore::ListSettings() {
-  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  return db::RunWithStatus("reading settings", [&] {
-    pqxx::read_transaction tx(**conn);
+  return WithConnection(pool_, "reading settings", [&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
     std::vector<StoredSetting> settings;
     for (const pqxx::row& row : tx.exec(kListSettingsSql)) {
-      settings.push_back(
-          {row[0].as<std::string>(), row[1].as<std::string>(),
-           absl::FromUnixMicros(static_cast<int64_t>(row[2].as<double>() * 1e6))});
+      settings.push_back({row[0].as<std::string>(), row[1].as<std::string>(),
+                          absl::FromUnixMicros(static_cast<int64_t>(row[2].as<double>() * 1e6))});
     }
     return settings;
   });
@@ -435,10 +429,8 @@ absl::StatusOr<std::vector<StoredSetting>> PgUserStore::ListSettings() {
 
 absl::Status PgUserStore::WriteSettings(const std::vector<SettingWrite>& writes,
                                         int64_t updated_by) {
-  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  return db::RunWithStatus("writing settings", [&] {
-    pqxx::work tx(**conn);
+  return WithConnection(pool_, "writing settings", [&](pqxx::connection& conn) {
+    pqxx::work tx(conn);
     for (const SettingWrite& write : writes) {
       if (write.json) {
         tx.exec_params(kUpsertSettingSql, write.key, *write.json, write.is_secret, updated_by);
@@ -452,11 +444,10 @@ absl::Status PgUserStore::WriteSettings(const std::vector<SettingWrite>& writes,
 
 absl::StatusOr<std::optional<absl::Time>> PgUserStore::BlockedUntil(
     const std::vector<std::string>& keys, absl::Time now) {
-  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  return db::RunWithStatus(
-      "reading login throttle", [&]() -> absl::StatusOr<std::optional<absl::Time>> {
-        pqxx::read_transaction tx(**conn);
+  return WithConnection(
+      pool_, "reading login throttle",
+      [&](pqxx::connection& conn) -> absl::StatusOr<std::optional<absl::Time>> {
+        pqxx::read_transaction tx(conn);
         std::optional<absl::Time> until;
         for (const std::string& key : keys) {
           pqxx::result rows = tx.exec_params(kBlockedUntilSql, key, Epoch(now));
@@ -470,10 +461,8 @@ absl::StatusOr<std::optional<absl::Time>> PgUserStore::BlockedUntil(
 
 absl::Status PgUserStore::RecordFailure(const std::vector<std::string>& keys, absl::Time now,
                                         const ThrottlePolicy& policy) {
-  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  return db::RunWithStatus("recording failed login", [&] {
-    pqxx::work tx(**conn);
+  return WithConnection(pool_, "recording failed login", [&](pqxx::connection& conn) {
+    pqxx::work tx(conn);
     for (const std::string& key : keys) {
       tx.exec_params(kRecordFailureSql, key, Epoch(now), absl::ToDoubleSeconds(policy.window),
                      policy.max_failures, absl::ToDoubleSeconds(policy.block));
@@ -483,10 +472,8 @@ absl::Status PgUserStore::RecordFailure(const std::vector<std::string>& keys, ab
 }
 
 absl::Status PgUserStore::ClearFailures(const std::string& key) {
-  absl::StatusOr<db::ConnectionPool::Lease> conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  return db::RunWithStatus("clearing login throttle", [&] {
-    pqxx::work tx(**conn);
+  return WithConnection(pool_, "clearing login throttle", [&](pqxx::connection& conn) {
+    pqxx::work tx(conn);
     tx.exec_params(kClearFailuresSql, key);
     tx.commit();
   });

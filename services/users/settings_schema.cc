@@ -39,14 +39,13 @@ const std::vector<SettingDef>& SettingDefinitions() {
       {"library.movies_path", T::kAbsolutePath, "Plex library folder for films", nullptr},
       {"library.tv_path", T::kAbsolutePath, "Plex library folder for series", nullptr},
       {"downloads.path", T::kAbsolutePath, "where qBittorrent saves downloads", nullptr},
-      {"quota.movie_limit", T::kInteger, "films a user may request per window (0 = no limit)", 0,
-       0, 10000},
+      {"quota.movie_limit", T::kInteger, "films a user may request per window (0 = no limit)", 0, 0,
+       10000},
       {"quota.movie_days", T::kInteger, "length of the film quota window in days", 7, 1, 3650},
       {"quota.tv_limit", T::kInteger, "series a user may request per window (0 = no limit)", 0, 0,
        10000},
       {"quota.tv_days", T::kInteger, "length of the series quota window in days", 7, 1, 3650},
-      {"new_users.auto_approve", T::kBoolean, "requests of new users are approved at once",
-       false},
+      {"new_users.auto_approve", T::kBoolean, "requests of new users are approved at once", false},
   };
   return *defs;
 }
@@ -60,19 +59,25 @@ const SettingDef* FindSetting(absl::string_view key) {
 
 absl::string_view SettingTypeName(SettingType type) {
   switch (type) {
-    case T::kString: return "string";
-    case T::kUrl: return "url";
-    case T::kSecret: return "secret";
-    case T::kAbsolutePath: return "path";
-    case T::kInteger: return "integer";
-    case T::kBoolean: return "boolean";
-    case T::kLanguage: return "language";
+    case T::kString:
+      return "string";
+    case T::kUrl:
+      return "url";
+    case T::kSecret:
+      return "secret";
+    case T::kAbsolutePath:
+      return "path";
+    case T::kInteger:
+      return "integer";
+    case T::kBoolean:
+      return "boolean";
+    case T::kLanguage:
+      return "language";
   }
   return "string";
 }
 
-absl::StatusOr<nlohmann::json> ValidateSetting(const SettingDef& def,
-                                               const nlohmann::json& value) {
+absl::StatusOr<nlohmann::json> ValidateSetting(const SettingDef& def, const nlohmann::json& value) {
   switch (def.type) {
     case T::kInteger: {
       if (!value.is_number_integer()) return Invalid(def, "must be a whole number");

@@ -29,8 +29,8 @@ class SystemSettings {
 
   absl::StatusOr<std::vector<SettingView>> List(const auth::Caller& caller);
   // key -> new value; a JSON null resets the key to its default.
-  absl::StatusOr<std::vector<SettingView>> Update(const auth::Caller& caller,
-                                                  const std::map<std::string, nlohmann::json>& values);
+  absl::StatusOr<std::vector<SettingView>> Update(
+      const auth::Caller& caller, const std::map<std::string, nlohmann::json>& values);
 
  private:
   UserStore& store_;

@@ -27,8 +27,8 @@ class UserAdmin {
 
   // Admin, or the user himself.
   absl::StatusOr<User> Get(const auth::Caller& caller, int64_t id);
-  absl::StatusOr<UserPage> List(const auth::Caller& caller, const UserFilter& filter,
-                                int page_size, int offset);
+  absl::StatusOr<UserPage> List(const auth::Caller& caller, const UserFilter& filter, int page_size,
+                                int offset);
   // `user.password_hash` holds the initial password in clear here; it is
   // validated and hashed, and the user must change it at first login.
   absl::StatusOr<User> Create(const auth::Caller& caller, User user);

@@ -14,7 +14,7 @@
 namespace kiosk::users {
 
 struct ThrottlePolicy {
-  int max_failures = 5;                       // within `window`, then blocked
+  int max_failures = 5;  // within `window`, then blocked
   absl::Duration window = absl::Minutes(15);
   absl::Duration block = absl::Minutes(15);
 };

@@ -38,9 +38,12 @@ absl::Status ToProto(const absl::StatusOr<User>& user, v1::User* out) {
 
 std::string RoleName(v1::Role role) {
   switch (role) {
-    case v1::ROLE_ADMIN: return "admin";
-    case v1::ROLE_USER: return "user";
-    default: return "";
+    case v1::ROLE_ADMIN:
+      return "admin";
+    case v1::ROLE_USER:
+      return "user";
+    default:
+      return "";
   }
 }
 
@@ -150,28 +153,28 @@ grpc::ServerUnaryReactor* UsersServiceImpl::Refresh(grpc::CallbackServerContext*
 grpc::ServerUnaryReactor* UsersServiceImpl::Logout(grpc::CallbackServerContext* ctx,
                                                    const v1::LogoutRequest* request,
                                                    v1::LogoutResponse*) {
-  return server::ServeAuthenticated(
-      ctx, executor_, authenticator_, server::kAllowedBeforePasswordChange,
-      [this, request](const auth::Caller& caller) {
-        return logic_.Logout(caller, request->refresh_token());
-      });
+  return server::ServeAuthenticated(ctx, executor_, authenticator_,
+                                    server::kAllowedBeforePasswordChange,
+                                    [this, request](const auth::Caller& caller) {
+                                      return logic_.Logout(caller, request->refresh_token());
+                                    });
 }
 
 grpc::ServerUnaryReactor* UsersServiceImpl::Me(grpc::CallbackServerContext* ctx,
                                                const v1::MeRequest*, v1::User* response) {
-  return server::ServeAuthenticated(
-      ctx, executor_, authenticator_, server::kAllowedBeforePasswordChange,
-      [this, response](const auth::Caller& caller) -> absl::Status {
-        absl::StatusOr<User> user = logic_.Me(caller);
-        if (!user.ok()) return user.status();
-        ToProto(*user, response);
-        return absl::OkStatus();
-      });
+  return server::ServeAuthenticated(ctx, executor_, authenticator_,
+                                    server::kAllowedBeforePasswordChange,
+                                    [this, response](const auth::Caller& caller) -> absl::Status {
+                                      absl::StatusOr<User> user = logic_.Me(caller);
+                                      if (!user.ok()) return user.status();
+                                      ToProto(*user, response);
+                                      return absl::OkStatus();
+                                    });
 }
 
-grpc::ServerUnaryReactor* UsersServiceImpl::ChangePassword(
-    grpc::CallbackServerContext* ctx, const v1::ChangePasswordRequest* request,
-    v1::Session* response) {
+grpc::ServerUnaryReactor* UsersServiceImpl::ChangePassword(grpc::CallbackServerContext* ctx,
+                                                           const v1::ChangePasswordRequest* request,
+                                                           v1::Session* response) {
   return server::ServeAuthenticated(
       ctx, hash_executor_, authenticator_, server::kAllowedBeforePasswordChange,
       [this, ctx, request, response](const auth::Caller& caller) {
@@ -190,11 +193,10 @@ grpc::ServerUnaryReactor* UsersServiceImpl::UpdateMe(grpc::CallbackServerContext
         auto optional = [](bool has, const std::string& v) {
           return has ? std::optional<std::string>(v) : std::nullopt;
         };
-        return ToProto(
-            admin_.UpdateMe(caller, optional(request->has_email(), request->email()),
-                            optional(request->has_preferred_language(),
-                                     request->preferred_language())),
-            response);
+        return ToProto(admin_.UpdateMe(caller, optional(request->has_email(), request->email()),
+                                       optional(request->has_preferred_language(),
+                                                request->preferred_language())),
+                       response);
       });
 }
 
@@ -254,20 +256,23 @@ grpc::ServerUnaryReactor* UsersServiceImpl::CreateUser(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* UsersServiceImpl::UpdateUser(grpc::CallbackServerContext* ctx,
                                                        const v1::UpdateUserRequest* request,
                                                        v1::User* response) {
-  return server::ServeAuthenticated(
-      ctx, executor_, authenticator_, server::kPasswordChangeRequired,
-      [this, request, response](const auth::Caller& caller) {
-        UserPatch patch;
-        if (request->role() != v1::ROLE_UNSPECIFIED) patch.role = RoleName(request->role());
-        if (request->has_is_active()) patch.is_active = request->is_active();
-        if (request->has_auto_approve()) patch.auto_approve = request->auto_approve();
-        if (request->has_preferred_language()) {
-          patch.preferred_language = request->preferred_language();
-        }
-        if (request->has_email()) patch.email = request->email();
-        QuotaPatch(*request, &patch);
-        return ToProto(admin_.Update(caller, request->id(), patch), response);
-      });
+  return server::ServeAuthenticated(ctx, executor_, authenticator_, server::kPasswordChangeRequired,
+                                    [this, request, response](const auth::Caller& caller) {
+                                      UserPatch patch;
+                                      if (request->role() != v1::ROLE_UNSPECIFIED)
+                                        patch.role = RoleName(request->role());
+                                      if (request->has_is_active())
+                                        patch.is_active = request->is_active();
+                                      if (request->has_auto_approve())
+                                        patch.auto_approve = request->auto_approve();
+                                      if (request->has_preferred_language()) {
+                                        patch.preferred_language = request->preferred_language();
+                                      }
+                                      if (request->has_email()) patch.email = request->email();
+                                      QuotaPatch(*request, &patch);
+                                      return ToProto(admin_.Update(caller, request->id(), patch),
+                                                     response);
+                                    });
 }
 
 grpc::ServerUnaryReactor* UsersServiceImpl::ResetPassword(grpc::CallbackServerContext* ctx,
@@ -284,10 +289,9 @@ grpc::ServerUnaryReactor* UsersServiceImpl::ResetPassword(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* UsersServiceImpl::DeleteUser(grpc::CallbackServerContext* ctx,
                                                        const v1::DeleteUserRequest* request,
                                                        v1::DeleteUserResponse*) {
-  return server::ServeAuthenticated(ctx, executor_, authenticator_, server::kPasswordChangeRequired,
-                                    [this, request](const auth::Caller& caller) {
-                                      return admin_.Delete(caller, request->id());
-                                    });
+  return server::ServeAuthenticated(
+      ctx, executor_, authenticator_, server::kPasswordChangeRequired,
+      [this, request](const auth::Caller& caller) { return admin_.Delete(caller, request->id()); });
 }
 
 grpc::ServerUnaryReactor* UsersServiceImpl::CreateApiKey(grpc::CallbackServerContext* ctx,
@@ -308,14 +312,15 @@ grpc::ServerUnaryReactor* UsersServiceImpl::CreateApiKey(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* UsersServiceImpl::ListApiKeys(grpc::CallbackServerContext* ctx,
                                                         const v1::ListApiKeysRequest*,
                                                         v1::ListApiKeysResponse* response) {
-  return server::ServeAuthenticated(
-      ctx, executor_, authenticator_, server::kPasswordChangeRequired,
-      [this, response](const auth::Caller& caller) -> absl::Status {
-        absl::StatusOr<std::vector<ApiKey>> keys = api_keys_.List(caller);
-        if (!keys.ok()) return keys.status();
-        for (const ApiKey& key : *keys) ToProto(key, response->add_api_keys());
-        return absl::OkStatus();
-      });
+  return server::ServeAuthenticated(ctx, executor_, authenticator_, server::kPasswordChangeRequired,
+                                    [this, response](const auth::Caller& caller) -> absl::Status {
+                                      absl::StatusOr<std::vector<ApiKey>> keys =
+                                          api_keys_.List(caller);
+                                      if (!keys.ok()) return keys.status();
+                                      for (const ApiKey& key : *keys)
+                                        ToProto(key, response->add_api_keys());
+                                      return absl::OkStatus();
+                                    });
 }
 
 grpc::ServerUnaryReactor* UsersServiceImpl::RevokeApiKey(grpc::CallbackServerContext* ctx,

@@ -19,8 +19,7 @@ class UsersServiceImpl final
  public:
   UsersServiceImpl(server::Executor& executor, server::Executor& hash_executor,
                    const server::ServiceInfoSource& info, const auth::Authenticator& authenticator,
-                   AuthLogic& logic, UserAdmin& admin, ApiKeys& api_keys,
-                   SystemSettings& settings)
+                   AuthLogic& logic, UserAdmin& admin, ApiKeys& api_keys, SystemSettings& settings)
       : ServiceInfoRpc(executor, info, authenticator),
         hash_executor_(hash_executor),
         logic_(logic),
@@ -48,8 +47,7 @@ class UsersServiceImpl final
                                       const v1::ListUsersRequest* request,
                                       v1::ListUsersResponse* response) override;
   grpc::ServerUnaryReactor* GetUser(grpc::CallbackServerContext* ctx,
-                                    const v1::GetUserRequest* request,
-                                    v1::User* response) override;
+                                    const v1::GetUserRequest* request, v1::User* response) override;
   grpc::ServerUnaryReactor* CreateUser(grpc::CallbackServerContext* ctx,
                                        const v1::CreateUserRequest* request,
                                        v1::User* response) override;

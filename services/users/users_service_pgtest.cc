@@ -1,12 +1,9 @@
 // kiosk-users' sessions through a real gRPC server (in process, port 0) on a
 // real, migrated PostgreSQL.
-#include "services/users/users_service.h"
-
-#include <grpcpp/grpcpp.h>
 #include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include <pqxx/pqxx>
 
@@ -16,6 +13,7 @@
 #include "common/testing/status_matchers.h"
 #include "migrations/runner/migrator.h"
 #include "services/users/pg_user_store.h"
+#include "services/users/users_service.h"
 
 namespace kiosk::users {
 namespace {
@@ -45,17 +43,17 @@ class UsersServiceTest : public kiosk::testing::PgTest {
     settings_ = std::make_unique<SystemSettings>(*store_);
     authenticator_ = std::make_unique<auth::Authenticator>(
         jwt_, [this](absl::string_view key) { return api_keys_->Resolve(key); });
-    service_ = std::make_unique<UsersServiceImpl>(executor_, hash_executor_, *info_,
-                                                  *authenticator_, *logic_, *admin_, *api_keys_,
-                                                  *settings_);
+    service_ =
+        std::make_unique<UsersServiceImpl>(executor_, hash_executor_, *info_, *authenticator_,
+                                           *logic_, *admin_, *api_keys_, *settings_);
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
     builder.RegisterService(service_.get());
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
-    stub_ = v1::UsersService::NewStub(grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
-                                                          grpc::InsecureChannelCredentials()));
+    stub_ = v1::UsersService::NewStub(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
   }
   void TearDown() override {
     if (server_) server_->Shutdown();
@@ -156,8 +154,7 @@ TEST_F(UsersServiceTest, DefaultAdminLogsInChangesThePasswordAndContinues) {
 
   // Sessions from before the change are over; the old password is gone.
   v1::Session again;
-  EXPECT_EQ(Refresh(first.refresh_token(), &again).error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Refresh(first.refresh_token(), &again).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(Login("admin", "admin", &again).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_TRUE(Login("ADMIN@plex-kiosk.local", "N3w-Passw0rd", &again).ok());
 }
@@ -244,8 +241,11 @@ TEST_F(UsersServiceTest, EveryProtectedCallChecksTheToken) {
   tampered[tampered.size() / 2] = tampered[tampered.size() / 2] == 'a' ? 'b' : 'a';
   EXPECT_EQ(Me("Bearer " + tampered, &me).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   absl::Time past = absl::Now() - absl::Hours(2);
-  auth::TokenClaims claims{.user_id = 1, .role = "admin", .must_change_password = false,
-                           .token_id = "x", .issued_at = past,
+  auth::TokenClaims claims{.user_id = 1,
+                           .role = "admin",
+                           .must_change_password = false,
+                           .token_id = "x",
+                           .issued_at = past,
                            .expires_at = past + absl::Minutes(15)};
   grpc::Status expired = Me("Bearer " + jwt_.Sign(claims), &me);
   EXPECT_EQ(expired.error_code(), grpc::StatusCode::UNAUTHENTICATED);
@@ -262,8 +262,12 @@ class UserAdminTest : public UsersServiceTest {
  protected:
   std::string As(int64_t id, const std::string& role) {
     absl::Time now = absl::Now();
-    return jwt_.Sign({.user_id = id, .role = role, .must_change_password = false,
-                      .token_id = "t", .issued_at = now, .expires_at = now + absl::Minutes(5)});
+    return jwt_.Sign({.user_id = id,
+                      .role = role,
+                      .must_change_password = false,
+                      .token_id = "t",
+                      .issued_at = now,
+                      .expires_at = now + absl::Minutes(5)});
   }
   template <typename Fn>
   grpc::Status Call(const std::string& token, Fn call) {
@@ -278,17 +282,20 @@ class UserAdminTest : public UsersServiceTest {
     request.set_email(name + "@example.org");
     request.set_password("initial-pass-1");
     request.set_role(role);
-    return Call(token, [&](grpc::ClientContext* ctx) { return stub_->CreateUser(ctx, request, out); });
+    return Call(token,
+                [&](grpc::ClientContext* ctx) { return stub_->CreateUser(ctx, request, out); });
   }
   grpc::Status Update(const std::string& token, const v1::UpdateUserRequest& request,
                       v1::User* out) {
-    return Call(token, [&](grpc::ClientContext* ctx) { return stub_->UpdateUser(ctx, request, out); });
+    return Call(token,
+                [&](grpc::ClientContext* ctx) { return stub_->UpdateUser(ctx, request, out); });
   }
   grpc::Status Delete(const std::string& token, int64_t id) {
     v1::DeleteUserRequest request;
     request.set_id(id);
     v1::DeleteUserResponse out;
-    return Call(token, [&](grpc::ClientContext* ctx) { return stub_->DeleteUser(ctx, request, &out); });
+    return Call(token,
+                [&](grpc::ClientContext* ctx) { return stub_->DeleteUser(ctx, request, &out); });
   }
 };
 
@@ -326,17 +333,19 @@ TEST_F(UserAdminTest, EveryAdminCallRefusesAPlainUser) {
   EXPECT_EQ(Update(user, update, &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(Delete(user, 1).error_code(), grpc::StatusCode::PERMISSION_DENIED);
   v1::ListUsersResponse list;
-  EXPECT_EQ(Call(user, [&](grpc::ClientContext* ctx) {
-              return stub_->ListUsers(ctx, v1::ListUsersRequest(), &list);
-            }).error_code(),
+  EXPECT_EQ(Call(user,
+                 [&](grpc::ClientContext* ctx) {
+                   return stub_->ListUsers(ctx, v1::ListUsersRequest(), &list);
+                 })
+                .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   v1::ResetPasswordRequest reset;
   reset.set_id(1);
   reset.set_new_password("whatever-123");
-  EXPECT_EQ(Call(user, [&](grpc::ClientContext* ctx) {
-              return stub_->ResetPassword(ctx, reset, &out);
-            }).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      Call(user, [&](grpc::ClientContext* ctx) { return stub_->ResetPassword(ctx, reset, &out); })
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   v1::GetUserRequest get;
   get.set_id(1);
   EXPECT_EQ(Call(user, [&](grpc::ClientContext* ctx) { return stub_->GetUser(ctx, get, &out); })
@@ -429,9 +438,9 @@ TEST_F(UserAdminTest, ListPagesFiltersAndSearches) {
   EXPECT_EQ(found.total_size(), 2);
   v1::ListUsersRequest bad_token;
   bad_token.set_page_token("!!");
-  EXPECT_EQ(Call(As(1, "admin"), [&](grpc::ClientContext* ctx) {
-              return stub_->ListUsers(ctx, bad_token, &found);
-            }).error_code(),
+  EXPECT_EQ(Call(As(1, "admin"),
+                 [&](grpc::ClientContext* ctx) { return stub_->ListUsers(ctx, bad_token, &found); })
+                .error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
 }
 
@@ -465,16 +474,17 @@ TEST_F(UserAdminTest, UsersUpdateTheirOwnProfileAndDeletionCascades) {
               }).ok());
   EXPECT_EQ(updated.preferred_language(), "en");
   me.set_preferred_language("de");
-  EXPECT_EQ(Call(As(user.id(), "user"), [&](grpc::ClientContext* ctx) {
-              return stub_->UpdateMe(ctx, me, &updated);
-            }).error_code(),
+  EXPECT_EQ(Call(As(user.id(), "user"),
+                 [&](grpc::ClientContext* ctx) { return stub_->UpdateMe(ctx, me, &updated); })
+                .error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
   {
     pqxx::connection conn(db().conninfo());
     pqxx::work tx(conn);
-    tx.exec_params("INSERT INTO media.media_requests (user_id, media_type, tmdb_id, title) "
-                   "VALUES ($1, 'movie', 603, 'The Matrix')",
-                   user.id());
+    tx.exec_params(
+        "INSERT INTO media.media_requests (user_id, media_type, tmdb_id, title) "
+        "VALUES ($1, 'movie', 603, 'The Matrix')",
+        user.id());
     tx.commit();
   }
   ASSERT_TRUE(Delete(As(1, "admin"), user.id()).ok());
@@ -492,14 +502,16 @@ TEST_F(UserAdminTest, ApiKeysAreShownOnceActAsTheirUserAndCanBeRevoked) {
               }).ok());
   EXPECT_THAT(created.key(), ::testing::StartsWith("pk_"));
   EXPECT_EQ(created.api_key().prefix(), created.key().substr(0, 11));
-  EXPECT_EQ(Call(As(1, "admin"), [&](grpc::ClientContext* ctx) {
-              return stub_->CreateApiKey(ctx, create, &created);
-            }).error_code(),
-            grpc::StatusCode::ALREADY_EXISTS);  // same live name
-  EXPECT_EQ(Call(As(2, "user"), [&](grpc::ClientContext* ctx) {
-              return stub_->CreateApiKey(ctx, create, &created);
-            }).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      Call(As(1, "admin"),
+           [&](grpc::ClientContext* ctx) { return stub_->CreateApiKey(ctx, create, &created); })
+          .error_code(),
+      grpc::StatusCode::ALREADY_EXISTS);  // same live name
+  EXPECT_EQ(
+      Call(As(2, "user"),
+           [&](grpc::ClientContext* ctx) { return stub_->CreateApiKey(ctx, create, &created); })
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
 
   // The key acts as the admin; the stored row holds no key, only its digest.
   auto me_with_key = [&](const std::string& key) {
@@ -535,10 +547,11 @@ TEST_F(UserAdminTest, ApiKeysAreShownOnceActAsTheirUserAndCanBeRevoked) {
   v1::RevokeApiKeyRequest revoke;
   revoke.set_id(created.api_key().id());
   v1::RevokeApiKeyResponse revoked;
-  EXPECT_EQ(Call(As(2, "user"), [&](grpc::ClientContext* ctx) {
-              return stub_->RevokeApiKey(ctx, revoke, &revoked);
-            }).error_code(),
-            grpc::StatusCode::NOT_FOUND);  // not his key
+  EXPECT_EQ(
+      Call(As(2, "user"),
+           [&](grpc::ClientContext* ctx) { return stub_->RevokeApiKey(ctx, revoke, &revoked); })
+          .error_code(),
+      grpc::StatusCode::NOT_FOUND);  // not his key
   ASSERT_TRUE(Call(As(1, "admin"), [&](grpc::ClientContext* ctx) {
                 return stub_->RevokeApiKey(ctx, revoke, &revoked);
               }).ok());
@@ -552,11 +565,12 @@ TEST_F(UserAdminTest, SettingsAreValidatedAllOrNothingAndSecretsAreMasked) {
                     v1::ListSettingsResponse* out) {
     v1::UpdateSettingsRequest request;
     for (const auto& [key, value] : json) {
-      EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(value, &(*request.mutable_values())[key]).ok());
+      EXPECT_TRUE(
+          google::protobuf::util::JsonStringToMessage(value, &(*request.mutable_values())[key])
+              .ok());
     }
-    return Call(token, [&](grpc::ClientContext* ctx) {
-      return stub_->UpdateSettings(ctx, request, out);
-    });
+    return Call(token,
+                [&](grpc::ClientContext* ctx) { return stub_->UpdateSettings(ctx, request, out); });
   };
   auto find = [](const v1::ListSettingsResponse& list, const std::string& key) {
     for (const v1::Setting& s : list.settings()) {
@@ -566,9 +580,10 @@ TEST_F(UserAdminTest, SettingsAreValidatedAllOrNothingAndSecretsAreMasked) {
   };
   const std::string admin = As(1, "admin");
   v1::ListSettingsResponse list;
-  ASSERT_TRUE(update(admin, {{"plex.url", "\"http://plex:32400/\""},
-                             {"plex.token", "\"s3cr3t-token\""},
-                             {"quota.movie_limit", "5"}},
+  ASSERT_TRUE(update(admin,
+                     {{"plex.url", "\"http://plex:32400/\""},
+                      {"plex.token", "\"s3cr3t-token\""},
+                      {"quota.movie_limit", "5"}},
                      &list)
                   .ok());
   EXPECT_EQ(find(list, "plex.url").value().string_value(), "http://plex:32400");
@@ -581,10 +596,13 @@ TEST_F(UserAdminTest, SettingsAreValidatedAllOrNothingAndSecretsAreMasked) {
   EXPECT_EQ(find(list, "quota.movie_days").value().number_value(), 7);  // default
 
   // One bad value and nothing changes.
-  for (const auto& [key, bad] : std::vector<std::pair<std::string, std::string>>{
-           {"plex.url", "\"ftp://x\""}, {"library.movies_path", "\"movies\""},
-           {"quota.movie_days", "0"}, {"quota.tv_limit", "1.5"}, {"nope.key", "1"},
-           {"new_users.auto_approve", "\"yes\""}}) {
+  for (const auto& [key, bad] :
+       std::vector<std::pair<std::string, std::string>>{{"plex.url", "\"ftp://x\""},
+                                                        {"library.movies_path", "\"movies\""},
+                                                        {"quota.movie_days", "0"},
+                                                        {"quota.tv_limit", "1.5"},
+                                                        {"nope.key", "1"},
+                                                        {"new_users.auto_approve", "\"yes\""}}) {
     grpc::Status status = update(admin, {{"app.title", "\"Changed\""}, {key, bad}}, &list);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << key;
     EXPECT_THAT(status.error_message(), HasSubstr(key));
@@ -600,9 +618,11 @@ TEST_F(UserAdminTest, SettingsAreValidatedAllOrNothingAndSecretsAreMasked) {
   EXPECT_FALSE(find(list, "quota.movie_limit").is_set());
   EXPECT_EQ(update(As(2, "user"), {{"app.title", "\"x\""}}, &list).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(Call(As(2, "user"), [&](grpc::ClientContext* ctx) {
-              return stub_->ListSettings(ctx, v1::ListSettingsRequest(), &current);
-            }).error_code(),
+  EXPECT_EQ(Call(As(2, "user"),
+                 [&](grpc::ClientContext* ctx) {
+                   return stub_->ListSettings(ctx, v1::ListSettingsRequest(), &current);
+                 })
+                .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
