@@ -80,6 +80,7 @@ std::vector<SettingSpec> ServiceSettingSpecs(absl::string_view default_listen_ad
       {"DB_POOL_TIMEOUT", "30", "seconds to wait for a free connection before UNAVAILABLE"},
       {"DB_HEALTH_INTERVAL", "1", "seconds between database pings that drive gRPC health"},
       {"SHUTDOWN_GRACE", "10", "seconds in-flight calls may take to finish on SIGTERM"},
+      {"USERS_ADDR", "127.0.0.1:50051", "kiosk-users, which checks API keys for every service"},
   };
 }
 
@@ -134,6 +135,7 @@ absl::StatusOr<ServiceConfig> ServiceConfig::Load(const Settings& settings) {
       settings.GetSeconds("DB_HEALTH_INTERVAL", absl::Milliseconds(100), absl::Minutes(10)));
   ASSIGN_OR_RETURN(config.shutdown_grace,
                    settings.GetSeconds("SHUTDOWN_GRACE", absl::ZeroDuration(), absl::Hours(1)));
+  config.users_addr = settings.Get("USERS_ADDR");
   config.pool.conninfo = config.database.ToConnString();
   return config;
 }

@@ -44,6 +44,7 @@ struct ServiceConfig {
   db::PoolOptions pool;  // conninfo filled from `database`
   absl::Duration health_interval = absl::Seconds(1);
   absl::Duration shutdown_grace = absl::Seconds(10);
+  std::string users_addr;  // kiosk-users, for API keys
 
   static absl::StatusOr<ServiceConfig> Load(const Settings& settings);
 };

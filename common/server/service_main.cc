@@ -19,6 +19,7 @@
 #include "absl/time/clock.h"
 #include "common/db/database_probe.h"
 #include "common/log/log.h"
+#include "common/server/remote_api_keys.h"
 #include "common/server/request_context.h"
 
 namespace kiosk::server {
@@ -143,7 +144,11 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Service
   ServiceInfoSource info(spec.binary, config, pool);
   ObjectOwner owner;  // declared before the services and server: outlives both
   auth::JwtCodec jwt(config.secret_key);
-  auth::Authenticator authenticator(jwt);
+  // API keys live in kiosk-users' database; it is asked (and cached) here.
+  RemoteApiKeys api_keys(grpc::CreateChannel(config.users_addr, grpc::InsecureChannelCredentials()),
+                         absl::Seconds(30));
+  auth::Authenticator authenticator(
+      jwt, [&api_keys](absl::string_view key) { return api_keys.Resolve(key); });
   ServiceEnv env{*settings, config, pool, executor, info, owner, jwt, authenticator};
 
   absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> services = factory(env);
