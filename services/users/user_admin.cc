@@ -97,8 +97,19 @@ absl::StatusOr<UserPage> UserAdmin::List(const auth::Caller& caller, const UserF
   return page;
 }
 
-absl::StatusOr<User> UserAdmin::Create(const auth::Caller& caller, User user) {
+absl::StatusOr<User> UserAdmin::Create(const auth::Caller& caller, User user,
+                                       std::optional<bool> auto_approve) {
   if (absl::Status s = auth::RequireAdmin(caller); !s.ok()) return s;
+  if (!auto_approve) {
+    // The default permission of new users, from the system settings.
+    absl::StatusOr<std::vector<StoredSetting>> settings = store_.ListSettings();
+    if (!settings.ok()) return settings.status();
+    auto_approve = false;
+    for (const StoredSetting& setting : *settings) {
+      if (setting.key == "new_users.auto_approve") auto_approve = setting.json == "true";
+    }
+  }
+  user.auto_approve = *auto_approve;
   if (user.role.empty()) user.role = "user";
   if (user.preferred_language.empty()) user.preferred_language = "fr";
   UserPatch checks;

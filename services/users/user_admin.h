@@ -31,7 +31,9 @@ class UserAdmin {
                                 int offset);
   // `user.password_hash` holds the initial password in clear here; it is
   // validated and hashed, and the user must change it at first login.
-  absl::StatusOr<User> Create(const auth::Caller& caller, User user);
+  // `auto_approve` unset = the setting new_users.auto_approve.
+  absl::StatusOr<User> Create(const auth::Caller& caller, User user,
+                              std::optional<bool> auto_approve);
   absl::StatusOr<User> Update(const auth::Caller& caller, int64_t id, const UserPatch& patch);
   absl::StatusOr<User> ResetPassword(const auth::Caller& caller, int64_t id,
                                      const std::string& new_password);

@@ -241,7 +241,6 @@ grpc::ServerUnaryReactor* UsersServiceImpl::CreateUser(grpc::CallbackServerConte
         user.email = request->email();
         user.password_hash = request->password();  // hashed by UserAdmin::Create
         user.role = RoleName(request->role());
-        user.auto_approve = request->auto_approve();
         user.preferred_language = request->preferred_language();
         UserPatch quotas;
         QuotaPatch(*request, &quotas);
@@ -249,7 +248,11 @@ grpc::ServerUnaryReactor* UsersServiceImpl::CreateUser(grpc::CallbackServerConte
         user.movie_quota_days = quotas.movie_quota_days.value_or(std::nullopt);
         user.tv_quota_limit = quotas.tv_quota_limit.value_or(std::nullopt);
         user.tv_quota_days = quotas.tv_quota_days.value_or(std::nullopt);
-        return ToProto(admin_.Create(caller, std::move(user)), response);
+        return ToProto(admin_.Create(caller, std::move(user),
+                                     request->has_auto_approve()
+                                         ? std::optional<bool>(request->auto_approve())
+                                         : std::nullopt),
+                       response);
       });
 }
 

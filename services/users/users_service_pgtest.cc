@@ -613,6 +613,12 @@ TEST_F(UserAdminTest, SettingsAreValidatedAllOrNothingAndSecretsAreMasked) {
               }).ok());
   EXPECT_EQ(find(current, "app.title").value().string_value(), "Plex Kiosk");
 
+  // New users take their auto-approve default from the settings.
+  ASSERT_TRUE(update(admin, {{"new_users.auto_approve", "true"}}, &list).ok());
+  v1::User created;
+  ASSERT_TRUE(Create(admin, "olga", &created).ok());
+  EXPECT_TRUE(created.auto_approve());
+
   // null resets to the default; users may not read or write settings.
   ASSERT_TRUE(update(admin, {{"quota.movie_limit", "null"}}, &list).ok());
   EXPECT_FALSE(find(list, "quota.movie_limit").is_set());
