@@ -21,40 +21,25 @@
 #include "absl/strings/str_format.h"
 #include "common/testing/pg_test_database.h"
 #include "migrations/runner/migrator.h"
+#include "migrations/runner/old_app_sqlite_schema.h"
 #include "migrations/runner/sqlite_import.h"
 
 namespace {
 
-constexpr char kSchemaSql[] = R"sql(
-CREATE TABLE users (
-  id INTEGER NOT NULL PRIMARY KEY, username VARCHAR(150) NOT NULL, email VARCHAR(255) NOT NULL,
-  password_hash VARCHAR(255) NOT NULL, role VARCHAR(20) NOT NULL, is_active BOOLEAN NOT NULL,
-  must_change_password BOOLEAN NOT NULL, auto_approve BOOLEAN NOT NULL,
-  preferred_language VARCHAR(5) NOT NULL, created_at DATETIME NOT NULL,
-  updated_at DATETIME NOT NULL, last_login_at DATETIME, plex_token VARCHAR(255));
-CREATE TABLE media_requests (
-  id INTEGER NOT NULL PRIMARY KEY, user_id INTEGER NOT NULL, media_type VARCHAR(10) NOT NULL,
-  tmdb_id INTEGER NOT NULL, imdb_id VARCHAR(20), tvdb_id INTEGER, title VARCHAR(500) NOT NULL,
-  original_title VARCHAR(500), year INTEGER, language VARCHAR(5) NOT NULL,
-  requested_seasons JSON, status VARCHAR(20) NOT NULL, decline_reason TEXT,
-  approved_by INTEGER, approved_at DATETIME, created_at DATETIME NOT NULL,
-  updated_at DATETIME NOT NULL, poster_path VARCHAR(255));
-CREATE TABLE title_mappings (
-  id INTEGER NOT NULL PRIMARY KEY, media_type VARCHAR(10) NOT NULL, tmdb_id INTEGER NOT NULL,
-  title_fr VARCHAR(500), title_en VARCHAR(500), original_title VARCHAR(500), year INTEGER,
-  source VARCHAR(20) NOT NULL, created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL);
-CREATE TABLE plex_library_items (
-  id INTEGER NOT NULL PRIMARY KEY, rating_key VARCHAR(50) NOT NULL, section_id INTEGER NOT NULL,
-  item_type VARCHAR(20) NOT NULL, title VARCHAR(500) NOT NULL, year INTEGER, guid VARCHAR(255),
-  tmdb_id INTEGER, file_path TEXT, added_at DATETIME, last_seen_at DATETIME NOT NULL);
-INSERT INTO users VALUES (1, 'admin', 'admin@example.com',
+// One admin; the old application's users table has more columns than these.
+constexpr char kAdminSql[] = R"sql(
+INSERT INTO users (id, username, email, password_hash, role, is_active, must_change_password,
+                   auto_approve, preferred_language, created_at, updated_at)
+VALUES (1, 'admin', 'admin@example.com',
   '$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo', 'admin', 1, 0, 1, 'fr',
-  '2025-01-01 00:00:00.000000', '2025-01-01 00:00:00.000000', NULL, NULL);
+  '2025-01-01 00:00:00.000000', '2025-01-01 00:00:00.000000');
 )sql";
 
 constexpr char kRowsSql[] = R"sql(
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)
-INSERT INTO media_requests
+INSERT INTO media_requests (id, user_id, media_type, tmdb_id, imdb_id, tvdb_id, title,
+  original_title, year, language, requested_seasons, status, decline_reason, approved_by,
+  approved_at, created_at, updated_at, poster_path)
 SELECT i, 1, CASE i %% 3 WHEN 0 THEN 'tv' ELSE 'movie' END, i, 'tt' || (1000000 + i),
        CASE i %% 3 WHEN 0 THEN i ELSE NULL END, 'Title number ' || i, 'Original ' || i,
        1950 + i %% 70, CASE i %% 2 WHEN 0 THEN 'fr' ELSE 'en' END,
@@ -64,11 +49,13 @@ SELECT i, 1, CASE i %% 3 WHEN 0 THEN 'tv' ELSE 'movie' END, i, 'tt' || (1000000 
        '/poster/' || i || '.jpg'
 FROM n;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
-INSERT INTO title_mappings
+INSERT INTO title_mappings (id, media_type, tmdb_id, title_fr, title_en, original_title, year,
+  source, created_at, updated_at)
 SELECT i, 'movie', i, 'Titre ' || i, 'Title ' || i, 'Original ' || i, 1990 + i %% 30, 'tmdb',
        '2025-01-01 00:00:00', '2025-01-01 00:00:00' FROM n;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
-INSERT INTO plex_library_items
+INSERT INTO plex_library_items (id, rating_key, section_id, item_type, title, year, guid,
+  tmdb_id, file_path, added_at, last_seen_at)
 SELECT i, 'rk' || i, 1, 'movie', 'Title ' || i, 1990 + i %% 30, 'plex://movie/' || i, i,
        '/media/movies/Title ' || i || '.mkv', 1735689600 + i, '2026-01-01 00:00:00' FROM n;
 )sql";
@@ -76,7 +63,8 @@ SELECT i, 'rk' || i, 1, 'movie', 'Title ' || i, 1990 + i %% 30, 'plex://movie/' 
 bool WriteSqlite(const std::string& path, int rows) {
   sqlite3* db = nullptr;
   if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) return false;
-  std::string sql = absl::StrCat(kSchemaSql, absl::StrFormat(kRowsSql, rows));
+  std::string sql = absl::StrCat(kiosk::migrate::kOldAppSqliteSchema, kAdminSql,
+                                 absl::StrFormat(kRowsSql, rows));
   char* error = nullptr;
   bool ok = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error) == SQLITE_OK;
   if (!ok) std::cerr << "sqlite: " << error << "\n";
