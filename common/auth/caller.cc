@@ -34,7 +34,8 @@ absl::StatusOr<Caller> Authenticator::Authenticate(absl::string_view authorizati
     absl::StatusOr<TokenClaims> claims =
         jwt_.Verify(absl::StripAsciiWhitespace(authorization.substr(7)), now);
     if (!claims.ok()) return claims.status();
-    return Caller{claims->user_id, claims->role, claims->must_change_password, claims->token_id};
+    return Caller{claims->user_id, claims->role, claims->must_change_password, claims->token_id,
+                  claims->service};
   }
   if (!api_key.empty()) {
     if (!api_keys_) {
@@ -50,6 +51,11 @@ absl::StatusOr<Caller> Authenticator::Authenticate(absl::string_view authorizati
 absl::Status RequireAdmin(const Caller& caller) {
   if (caller.is_admin()) return absl::OkStatus();
   return absl::PermissionDeniedError("this needs the admin role");
+}
+
+absl::Status RequireService(const Caller& caller) {
+  if (caller.is_service()) return absl::OkStatus();
+  return absl::PermissionDeniedError("only plex-kiosk services may call this");
 }
 
 absl::Status RequirePasswordChanged(const Caller& caller) {

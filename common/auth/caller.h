@@ -27,12 +27,14 @@ inline constexpr char kAuthorizationHeader[] = "authorization";
 inline constexpr char kApiKeyHeader[] = "x-api-key";
 
 struct Caller {
-  int64_t user_id = 0;
-  std::string role;
+  int64_t user_id = 0;  // 0 for a service
+  std::string role;     // "admin", "user" or "service"
   bool must_change_password = false;
   std::string token_id;  // jti, or "apikey:<id>"
+  std::string service;   // role "service": the calling binary
 
   bool is_admin() const { return role == "admin"; }
+  bool is_service() const { return role == kServiceRole; }
 };
 
 // Resolves an API key to the user it acts as (UNAUTHENTICATED when unknown
@@ -56,6 +58,8 @@ class Authenticator {
 
 // PERMISSION_DENIED unless the caller is an admin.
 absl::Status RequireAdmin(const Caller& caller);
+// PERMISSION_DENIED unless the caller is a plex-kiosk service.
+absl::Status RequireService(const Caller& caller);
 // FAILED_PRECONDITION while the caller must still change the password.
 absl::Status RequirePasswordChanged(const Caller& caller);
 

@@ -28,7 +28,8 @@ std::string Token(const JwtCodec& jwt, const std::string& role, bool must_change
                    .must_change_password = must_change,
                    .token_id = "t1",
                    .issued_at = kNow,
-                   .expires_at = kNow + absl::Minutes(15)});
+                   .expires_at = kNow + absl::Minutes(15),
+                   .service = ""});
 }
 
 TEST(AuthenticatorTest, BearerTokenGivesTheCaller) {
@@ -64,6 +65,19 @@ TEST(AuthenticatorTest, ApiKeysGoThroughTheResolver) {
   ASSERT_THAT(caller, IsOk());
   EXPECT_TRUE(caller->is_admin());
   EXPECT_THAT(auth.Authenticate("", "bad", kNow), StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+TEST(AuthorizationTest, ServiceTokensAreNeitherAdminsNorUsers) {
+  JwtCodec jwt("k");
+  Authenticator auth(jwt);
+  absl::StatusOr<Caller> service =
+      auth.Authenticate("Bearer " + jwt.SignServiceToken("kiosk-media", kNow), "", kNow);
+  ASSERT_THAT(service, IsOk());
+  EXPECT_TRUE(service->is_service());
+  EXPECT_EQ(service->service, "kiosk-media");
+  EXPECT_THAT(RequireAdmin(*service), StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(RequireService(*service), IsOk());
+  EXPECT_THAT(RequireService(As("admin")), StatusIs(absl::StatusCode::kPermissionDenied));
 }
 
 TEST(AuthorizationTest, RoleAndPasswordChecksUseTheRightCodes) {

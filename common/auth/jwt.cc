@@ -9,9 +9,11 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/crypto.h"
 
 namespace kiosk::auth {
 namespace {
@@ -58,7 +60,8 @@ std::string JwtCodec::Mac(absl::string_view signing_input) const {
 std::string JwtCodec::Sign(const TokenClaims& claims) const {
   nlohmann::json payload = {
       {"iss", kIssuer},
-      {"sub", absl::StrCat(claims.user_id)},
+      {"sub", claims.role == kServiceRole ? absl::StrCat("service:", claims.service)
+                                          : absl::StrCat(claims.user_id)},
       {"role", claims.role},
       {"jti", claims.token_id},
       {"iat", absl::ToUnixSeconds(claims.issued_at)},
@@ -68,6 +71,17 @@ std::string JwtCodec::Sign(const TokenClaims& claims) const {
   std::string input = absl::StrCat(absl::WebSafeBase64Escape(kHeader), ".",
                                    absl::WebSafeBase64Escape(payload.dump()));
   return absl::StrCat(input, ".", absl::WebSafeBase64Escape(Mac(input)));
+}
+
+std::string JwtCodec::SignServiceToken(const std::string& service, absl::Time now,
+                                       absl::Duration ttl) const {
+  TokenClaims claims;
+  claims.role = kServiceRole;
+  claims.service = service;
+  claims.token_id = absl::BytesToHexString(RandomBytes(16));
+  claims.issued_at = now;
+  claims.expires_at = now + ttl;
+  return Sign(claims);
 }
 
 absl::StatusOr<TokenClaims> JwtCodec::Verify(absl::string_view token, absl::Time now) const {
@@ -114,13 +128,20 @@ absl::StatusOr<TokenClaims> JwtCodec::Verify(absl::string_view token, absl::Time
   const std::string* iss = string_claim("iss");
   if (iss == nullptr || *iss != kIssuer) return Unauthenticated("wrong issuer");
   TokenClaims claims;
+  const std::string* role = string_claim("role");
+  if (role == nullptr || (*role != "admin" && *role != "user" && *role != kServiceRole)) {
+    return Unauthenticated("bad role");
+  }
+  claims.role = *role;
   const std::string* sub = string_claim("sub");
-  if (sub == nullptr || !absl::SimpleAtoi(*sub, &claims.user_id) || claims.user_id <= 0) {
+  if (claims.role == kServiceRole) {
+    if (sub == nullptr || !absl::StartsWith(*sub, "service:") || sub->size() <= 8) {
+      return Unauthenticated("bad subject");
+    }
+    claims.service = sub->substr(8);
+  } else if (sub == nullptr || !absl::SimpleAtoi(*sub, &claims.user_id) || claims.user_id <= 0) {
     return Unauthenticated("bad subject");
   }
-  const std::string* role = string_claim("role");
-  if (role == nullptr || (*role != "admin" && *role != "user")) return Unauthenticated("bad role");
-  claims.role = *role;
   const std::string* jti = string_claim("jti");
   if (jti == nullptr || jti->empty()) return Unauthenticated("missing token id");
   claims.token_id = *jti;

@@ -22,14 +22,19 @@
 namespace kiosk::auth {
 
 inline constexpr char kIssuer[] = "plex-kiosk";
+// Role of the tokens services mint for their own calls (background jobs have
+// no user): subject "service:<binary>", no user id.
+inline constexpr char kServiceRole[] = "service";
 
 struct TokenClaims {
   int64_t user_id = 0;                // "sub" (a decimal string on the wire)
-  std::string role;                   // "admin" or "user"
+  std::string role;                   // "admin", "user" or kServiceRole
   bool must_change_password = false;  // "pwc": every service refuses all but the change
   std::string token_id;               // "jti"
   absl::Time issued_at;               // "iat"
-  absl::Time expires_at;              // "exp"
+  absl::Time expires_at;
+  std::string
+      service;  // kServiceRole only: the binary; "sub" is "service:<name>"              // "exp"
 
   bool operator==(const TokenClaims&) const = default;
 };
@@ -39,6 +44,9 @@ class JwtCodec {
   explicit JwtCodec(std::string secret, absl::Duration leeway = absl::Seconds(30));
 
   std::string Sign(const TokenClaims& claims) const;
+  // A short-lived token for `service`'s own calls to other services.
+  std::string SignServiceToken(const std::string& service, absl::Time now,
+                               absl::Duration ttl = absl::Minutes(5)) const;
   absl::StatusOr<TokenClaims> Verify(absl::string_view token, absl::Time now) const;
 
  private:

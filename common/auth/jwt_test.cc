@@ -27,7 +27,8 @@ TokenClaims Claims() {
           .must_change_password = true,
           .token_id = "abc123",
           .issued_at = kNow,
-          .expires_at = kNow + absl::Minutes(15)};
+          .expires_at = kNow + absl::Minutes(15),
+          .service = ""};
 }
 
 // Builds a token by hand, signed with `secret` under `alg` (HS256/HS512),
@@ -129,6 +130,22 @@ TEST(JwtTest, ClaimsMustBeComplete) {
   superuser["role"] = "superuser";
   EXPECT_THAT(jwt.Verify(Forge(kHs256, superuser, "s"), kNow),
               StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("role")));
+}
+
+TEST(JwtTest, ServiceTokensNameTheServiceAndNoUser) {
+  JwtCodec jwt("s");
+  absl::StatusOr<TokenClaims> claims =
+      jwt.Verify(jwt.SignServiceToken("kiosk-plex", kNow), kNow + absl::Minutes(1));
+  ASSERT_TRUE(claims.ok()) << claims.status();
+  EXPECT_EQ(claims->role, "service");
+  EXPECT_EQ(claims->service, "kiosk-plex");
+  EXPECT_EQ(claims->user_id, 0);
+  EXPECT_THAT(jwt.Verify(jwt.SignServiceToken("kiosk-plex", kNow), kNow + absl::Minutes(6)),
+              StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("expired")));
+  nlohmann::json forged = Payload();
+  forged["role"] = "service";  // a numeric subject is not a service
+  EXPECT_THAT(jwt.Verify(Forge(kHs256, forged, "s"), kNow),
+              StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("subject")));
 }
 
 TEST(JwtTest, GarbageIsRefusedWithoutEchoingIt) {

@@ -49,7 +49,8 @@ std::string AuthLogic::AccessToken(const User& user) const {
                     .must_change_password = user.must_change_password,
                     .token_id = absl::BytesToHexString(RandomBytes(16)),
                     .issued_at = now,
-                    .expires_at = now + options_.access_ttl});
+                    .expires_at = now + options_.access_ttl,
+                    .service = ""});
 }
 
 absl::StatusOr<SessionTokens> AuthLogic::IssueSession(const User& user,

@@ -1,5 +1,7 @@
 #include "services/users/system_settings.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace kiosk::users {
@@ -22,6 +24,29 @@ absl::StatusOr<std::vector<SettingView>> SystemSettings::List(const auth::Caller
     views.push_back(std::move(view));
   }
   return views;
+}
+
+absl::StatusOr<std::map<std::string, nlohmann::json>> SystemSettings::ForService(
+    const auth::Caller& caller, const std::vector<std::string>& keys) {
+  if (absl::Status s = auth::RequireService(caller); !s.ok()) return s;
+  for (const std::string& key : keys) {
+    if (FindSetting(key) == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown setting \"", key, "\""));
+    }
+  }
+  absl::StatusOr<std::vector<StoredSetting>> stored = store_.ListSettings();
+  if (!stored.ok()) return stored.status();
+  std::map<std::string, nlohmann::json> values;
+  for (const SettingDef& def : SettingDefinitions()) {
+    if (!keys.empty() && std::find(keys.begin(), keys.end(), def.key) == keys.end()) continue;
+    values[def.key] = def.default_value;
+    for (const StoredSetting& row : *stored) {
+      if (row.key == def.key) {
+        values[def.key] = nlohmann::json::parse(row.json, nullptr, /*allow_exceptions=*/false);
+      }
+    }
+  }
+  return values;
 }
 
 absl::StatusOr<std::vector<SettingView>> SystemSettings::Update(

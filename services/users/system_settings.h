@@ -28,6 +28,10 @@ class SystemSettings {
   explicit SystemSettings(UserStore& store) : store_(store) {}
 
   absl::StatusOr<std::vector<SettingView>> List(const auth::Caller& caller);
+  // Services only: values (or defaults) of `keys` (empty = all), secrets
+  // in clear. InvalidArgument for an unknown key.
+  absl::StatusOr<std::map<std::string, nlohmann::json>> ForService(
+      const auth::Caller& caller, const std::vector<std::string>& keys);
   // key -> new value; a JSON null resets the key to its default.
   absl::StatusOr<std::vector<SettingView>> Update(
       const auth::Caller& caller, const std::map<std::string, nlohmann::json>& values);

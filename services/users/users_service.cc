@@ -248,11 +248,11 @@ grpc::ServerUnaryReactor* UsersServiceImpl::CreateUser(grpc::CallbackServerConte
         user.movie_quota_days = quotas.movie_quota_days.value_or(std::nullopt);
         user.tv_quota_limit = quotas.tv_quota_limit.value_or(std::nullopt);
         user.tv_quota_days = quotas.tv_quota_days.value_or(std::nullopt);
-        return ToProto(admin_.Create(caller, std::move(user),
-                                     request->has_auto_approve()
-                                         ? std::optional<bool>(request->auto_approve())
-                                         : std::nullopt),
-                       response);
+        return ToProto(
+            admin_.Create(caller, std::move(user),
+                          request->has_auto_approve() ? std::optional<bool>(request->auto_approve())
+                                                      : std::nullopt),
+            response);
       });
 }
 
@@ -342,6 +342,27 @@ grpc::ServerUnaryReactor* UsersServiceImpl::ListSettings(grpc::CallbackServerCon
                                     [this, response](const auth::Caller& caller) {
                                       return ToProto(settings_.List(caller), response);
                                     });
+}
+
+grpc::ServerUnaryReactor* UsersServiceImpl::GetServiceSettings(
+    grpc::CallbackServerContext* ctx, const v1::GetServiceSettingsRequest* request,
+    v1::GetServiceSettingsResponse* response) {
+  return server::ServeAuthenticated(
+      ctx, executor_, authenticator_, server::kPasswordChangeRequired,
+      [this, request, response](const auth::Caller& caller) -> absl::Status {
+        std::vector<std::string> keys(request->keys().begin(), request->keys().end());
+        absl::StatusOr<std::map<std::string, nlohmann::json>> values =
+            settings_.ForService(caller, keys);
+        if (!values.ok()) return values.status();
+        for (const auto& [key, value] : *values) {
+          if (!google::protobuf::util::JsonStringToMessage(value.dump(),
+                                                           &(*response->mutable_values())[key])
+                   .ok()) {
+            return absl::InternalError(absl::StrCat("stored value of ", key, " is not JSON"));
+          }
+        }
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* UsersServiceImpl::UpdateSettings(grpc::CallbackServerContext* ctx,

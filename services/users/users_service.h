@@ -72,6 +72,9 @@ class UsersServiceImpl final
   grpc::ServerUnaryReactor* ListSettings(grpc::CallbackServerContext* ctx,
                                          const v1::ListSettingsRequest* request,
                                          v1::ListSettingsResponse* response) override;
+  grpc::ServerUnaryReactor* GetServiceSettings(grpc::CallbackServerContext* ctx,
+                                               const v1::GetServiceSettingsRequest* request,
+                                               v1::GetServiceSettingsResponse* response) override;
   grpc::ServerUnaryReactor* UpdateSettings(grpc::CallbackServerContext* ctx,
                                            const v1::UpdateSettingsRequest* request,
                                            v1::ListSettingsResponse* response) override;

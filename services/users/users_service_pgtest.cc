@@ -246,7 +246,8 @@ TEST_F(UsersServiceTest, EveryProtectedCallChecksTheToken) {
                            .must_change_password = false,
                            .token_id = "x",
                            .issued_at = past,
-                           .expires_at = past + absl::Minutes(15)};
+                           .expires_at = past + absl::Minutes(15),
+                           .service = ""};
   grpc::Status expired = Me("Bearer " + jwt_.Sign(claims), &me);
   EXPECT_EQ(expired.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_THAT(expired.error_message(), HasSubstr("expired"));
@@ -267,7 +268,8 @@ class UserAdminTest : public UsersServiceTest {
                       .must_change_password = false,
                       .token_id = "t",
                       .issued_at = now,
-                      .expires_at = now + absl::Minutes(5)});
+                      .expires_at = now + absl::Minutes(5),
+                      .service = ""});
   }
   template <typename Fn>
   grpc::Status Call(const std::string& token, Fn call) {
@@ -612,6 +614,28 @@ TEST_F(UserAdminTest, SettingsAreValidatedAllOrNothingAndSecretsAreMasked) {
                 return stub_->ListSettings(ctx, v1::ListSettingsRequest(), &current);
               }).ok());
   EXPECT_EQ(find(current, "app.title").value().string_value(), "Plex Kiosk");
+
+  // Services read the secrets; nobody else does, admins included.
+  auto service_settings = [&](const std::string& token, v1::GetServiceSettingsResponse* out) {
+    v1::GetServiceSettingsRequest request;
+    request.add_keys("plex.url");
+    request.add_keys("plex.token");
+    request.add_keys("quota.tv_days");
+    return Call(token, [&](grpc::ClientContext* ctx) {
+      return stub_->GetServiceSettings(ctx, request, out);
+    });
+  };
+  v1::GetServiceSettingsResponse for_service;
+  ASSERT_TRUE(
+      service_settings(jwt_.SignServiceToken("kiosk-plex", absl::Now()), &for_service).ok());
+  EXPECT_EQ(for_service.values().at("plex.token").string_value(), "s3cr3t-token");
+  EXPECT_EQ(for_service.values().at("plex.url").string_value(), "http://plex:32400");
+  EXPECT_EQ(for_service.values().at("quota.tv_days").number_value(), 7);
+  EXPECT_EQ(for_service.values().size(), 3u);
+  EXPECT_EQ(service_settings(admin, &for_service).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(service_settings(As(2, "user"), &for_service).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 
   // New users take their auto-approve default from the settings.
   ASSERT_TRUE(update(admin, {{"new_users.auto_approve", "true"}}, &list).ok());

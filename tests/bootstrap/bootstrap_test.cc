@@ -175,7 +175,7 @@ std::string Token(const std::string& role) {
                                                    .must_change_password = false,
                                                    .token_id = "bootstrap",
                                                    .issued_at = now,
-                                                   .expires_at = now + absl::Minutes(5)});
+                                                   .expires_at = now + absl::Minutes(5), .service = ""});
 }
 
 // Every service checks the caller on its RPCs: no token, no answer; a user
