@@ -5,19 +5,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "common/db/database_url.h"
 #include "common/db/pg_errors.h"
 
 namespace kiosk::db {
 namespace {
-
-std::string QuoteConnValue(absl::string_view value) {
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
-}
 
 void Close(std::unique_ptr<ConnectionPool::Entry> entry) {
   // Destroying the connection sends libpq's Terminate message and closes the socket.

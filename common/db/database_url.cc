@@ -456,6 +456,8 @@ absl::StatusOr<DatabaseUrl> ParseKeyValue(absl::string_view s) {
   return url;
 }
 
+}  // namespace
+
 // Quotes a value for a libpq key=value string where conninfo_parse() would otherwise split
 // or unescape it.
 std::string QuoteConnValue(absl::string_view value) {
@@ -474,8 +476,6 @@ std::string QuoteConnValue(absl::string_view value) {
   out += '\'';
   return out;
 }
-
-}  // namespace
 
 std::string DatabaseUrl::ToConnString() const {
   std::vector<std::string> parts;

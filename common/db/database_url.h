@@ -60,6 +60,10 @@ struct DatabaseUrl {
 // is ignored, since values read from secret files often end in a newline.
 absl::StatusOr<DatabaseUrl> ParseDatabaseUrl(absl::string_view url);
 
+// A value for a libpq key=value string, single-quoted and escaped when
+// conninfo_parse() would otherwise split or unescape it.
+std::string QuoteConnValue(absl::string_view value);
+
 }  // namespace kiosk::db
 
 #endif  // KIOSK_COMMON_DB_DATABASE_URL_H_
