@@ -13,3 +13,6 @@ pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 include(GoogleTest)
 find_package(nlohmann_json 3 CONFIG REQUIRED)
 pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET libargon2)
+# The gateway's HTTP server: Beast and Asio, header-only. Never the
+# unversioned libboost-dev (1.74), which conflicts with libboost1.81-dev.
+find_package(Boost 1.81 CONFIG REQUIRED)

@@ -107,17 +107,4 @@ std::unique_ptr<grpc::ClientContext> OutboundContext(const grpc::ServerContextBa
   return ctx;
 }
 
-std::string NewRequestId() {
-  thread_local absl::BitGen gen;
-  return absl::StrFormat("%016x%016x", absl::Uniform<uint64_t>(gen), absl::Uniform<uint64_t>(gen));
-}
-
-bool IsAcceptableRequestId(absl::string_view id) {
-  if (id.empty() || id.size() > 128) return false;
-  for (char c : id) {
-    if (!absl::ascii_isalnum(c) && c != '-' && c != '_' && c != '.' && c != ':') return false;
-  }
-  return true;
-}
-
 }  // namespace kiosk::server

@@ -23,10 +23,13 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/request_id.h"
 
 namespace kiosk::server {
 
-inline constexpr char kRequestIdHeader[] = "x-request-id";
+using ::kiosk::IsAcceptableRequestId;
+using ::kiosk::kRequestIdHeader;
+using ::kiosk::NewRequestId;
 
 std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
 RequestContextInterceptors();
@@ -40,10 +43,6 @@ std::string RequestId(const grpc::ServerContextBase& ctx);
 std::unique_ptr<grpc::ClientContext> OutboundContext(const grpc::ServerContextBase* incoming,
                                                      absl::Duration timeout);
 
-// 32 lowercase hex characters from a CSPRNG-seeded generator.
-std::string NewRequestId();
-// Ids from callers are kept when 1..128 characters of [A-Za-z0-9._:-].
-bool IsAcceptableRequestId(absl::string_view id);
 
 }  // namespace kiosk::server
 
