@@ -14,6 +14,11 @@ PACKAGES=(
   # tests: argon2-cffi checks that our Argon2id hashes verify in Python
   python3 python3-argon2
 )
+# tests: the OpenAPI validator runs on Node.js (npm packages in tests/openapi);
+# Debian's nodejs only where the machine has no node of its own.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
