@@ -10,7 +10,7 @@ PACKAGES=(
   libabsl-dev libssl-dev libpqxx-dev libpq-dev postgresql-15
   libgtest-dev libgmock-dev libbenchmark-dev
   libargon2-dev libboost1.81-dev libcurl4-openssl-dev nlohmann-json3-dev
-  libsqlite3-dev tzdata
+  libsqlite3-dev tzdata curl
   # tests: argon2-cffi checks that our Argon2id hashes verify in Python
   python3 python3-argon2
 )

@@ -18,6 +18,7 @@
 
 #include "absl/status/status.h"
 #include "common/grpc_status.h"
+#include "common/retry_after.h"
 #include "common/server/executor.h"
 
 namespace kiosk::server {
@@ -32,7 +33,11 @@ inline grpc::ServerUnaryReactor* ServeOnExecutor(grpc::CallbackServerContext* ct
                                    "call cancelled or past its deadline before it ran"));
       return;
     }
-    reactor->Finish(ToGrpcStatus(work()));
+    absl::Status status = work();
+    if (std::optional<int64_t> seconds = RetryAfterSeconds(status)) {
+      ctx->AddTrailingMetadata(kRetryAfterMetadata, std::to_string(*seconds));
+    }
+    reactor->Finish(ToGrpcStatus(status));
   });
   if (!queued) {
     reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,

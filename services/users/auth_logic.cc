@@ -4,6 +4,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/crypto.h"
+#include "common/retry_after.h"
 
 namespace kiosk::users {
 namespace {
@@ -84,8 +85,9 @@ absl::StatusOr<SessionTokens> AuthLogic::Login(const std::string& login,
   if (blocked->has_value()) {
     int64_t seconds =
         std::max<int64_t>(1, absl::ToInt64Seconds(**blocked - now + absl::Seconds(1)));
-    return absl::ResourceExhaustedError(
-        absl::StrCat("too many failed logins; retry after ", seconds, " s"));
+    return WithRetryAfter(absl::ResourceExhaustedError(
+                              absl::StrCat("too many failed logins; retry after ", seconds, " s")),
+                          absl::Seconds(seconds));
   }
 
   absl::StatusOr<User> user = store_.FindByLogin(login);
