@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/db/pg_errors.h"
+#include "common/db/with_connection.h"
 
 namespace kiosk::users {
 namespace {
@@ -180,39 +181,30 @@ bool IsLastActiveAdmin(pqxx::work& tx, int64_t id) {
   return true;
 }
 
-// Takes a pooled connection and runs `fn(connection)`, turning a failed
-// checkout or any database exception into a Status.
-template <typename Fn>
-auto WithConnection(db::ConnectionPool& pool, absl::string_view what, Fn&& fn) {
-  absl::StatusOr<db::ConnectionPool::Lease> lease = pool.Acquire();
-  auto run = [&] { return fn(**lease); };
-  using Result = decltype(db::RunWithStatus(what, run));
-  if (!lease.ok()) return Result(lease.status());
-  return db::RunWithStatus(what, run);
-}
-
 }  // namespace
 
 absl::StatusOr<User> PgUserStore::FindByLogin(const std::string& login) {
-  return WithConnection(pool_, "finding user", [&](pqxx::connection& conn) -> absl::StatusOr<User> {
-    pqxx::read_transaction tx(conn);
-    pqxx::result rows = tx.exec_params(kFindByLoginSql, login);
-    if (rows.empty()) return absl::NotFoundError("no such user");
-    return ReadUser(rows[0]);
-  });
+  return db::WithConnection(pool_, "finding user",
+                            [&](pqxx::connection& conn) -> absl::StatusOr<User> {
+                              pqxx::read_transaction tx(conn);
+                              pqxx::result rows = tx.exec_params(kFindByLoginSql, login);
+                              if (rows.empty()) return absl::NotFoundError("no such user");
+                              return ReadUser(rows[0]);
+                            });
 }
 
 absl::StatusOr<User> PgUserStore::FindById(int64_t id) {
-  return WithConnection(pool_, "finding user", [&](pqxx::connection& conn) -> absl::StatusOr<User> {
-    pqxx::read_transaction tx(conn);
-    pqxx::result rows = tx.exec_params(kFindByIdSql, id);
-    if (rows.empty()) return absl::NotFoundError(absl::StrCat("user ", id, " does not exist"));
-    return ReadUser(rows[0]);
-  });
+  return db::WithConnection(
+      pool_, "finding user", [&](pqxx::connection& conn) -> absl::StatusOr<User> {
+        pqxx::read_transaction tx(conn);
+        pqxx::result rows = tx.exec_params(kFindByIdSql, id);
+        if (rows.empty()) return absl::NotFoundError(absl::StrCat("user ", id, " does not exist"));
+        return ReadUser(rows[0]);
+      });
 }
 
 absl::Status PgUserStore::RecordLogin(int64_t user_id, const std::string& new_hash) {
-  return WithConnection(pool_, "recording login", [&](pqxx::connection& conn) {
+  return db::WithConnection(pool_, "recording login", [&](pqxx::connection& conn) {
     pqxx::work tx(conn);
     tx.exec_params(kRecordLoginSql, user_id, new_hash);
     tx.commit();
@@ -221,21 +213,22 @@ absl::Status PgUserStore::RecordLogin(int64_t user_id, const std::string& new_ha
 
 absl::Status PgUserStore::SetPassword(int64_t user_id, const std::string& new_hash,
                                       bool must_change_password) {
-  return WithConnection(pool_, "changing password", [&](pqxx::connection& conn) -> absl::Status {
-    pqxx::work tx(conn);
-    if (tx.exec_params(kSetPasswordSql, user_id, new_hash, must_change_password).affected_rows() ==
-        0) {
-      return absl::NotFoundError(absl::StrCat("user ", user_id, " does not exist"));
-    }
-    tx.exec_params(kRevokeAllTokensSql, user_id, std::string("password_changed"));
-    tx.commit();
-    return absl::OkStatus();
-  });
+  return db::WithConnection(
+      pool_, "changing password", [&](pqxx::connection& conn) -> absl::Status {
+        pqxx::work tx(conn);
+        if (tx.exec_params(kSetPasswordSql, user_id, new_hash, must_change_password)
+                .affected_rows() == 0) {
+          return absl::NotFoundError(absl::StrCat("user ", user_id, " does not exist"));
+        }
+        tx.exec_params(kRevokeAllTokensSql, user_id, std::string("password_changed"));
+        tx.commit();
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<User> PgUserStore::CreateUser(const User& user) {
   absl::StatusOr<User> created =
-      WithConnection(pool_, "creating user", [&](pqxx::connection& conn) {
+      db::WithConnection(pool_, "creating user", [&](pqxx::connection& conn) {
         pqxx::work tx(conn);
         User out = ReadUser(
             tx.exec_params1(kInsertUserSql, user.username, user.email, user.password_hash,
@@ -253,7 +246,7 @@ absl::StatusOr<User> PgUserStore::CreateUser(const User& user) {
 
 absl::StatusOr<std::pair<std::vector<User>, int>> PgUserStore::ListUsers(const UserFilter& filter,
                                                                          int limit, int offset) {
-  return WithConnection(pool_, "listing users", [&](pqxx::connection& conn) {
+  return db::WithConnection(pool_, "listing users", [&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
     std::pair<std::vector<User>, int> page;
     for (const pqxx::row& row : tx.exec_params(kListUsersSql, filter.role, filter.is_active,
@@ -267,8 +260,8 @@ absl::StatusOr<std::pair<std::vector<User>, int>> PgUserStore::ListUsers(const U
 }
 
 absl::StatusOr<User> PgUserStore::UpdateUser(int64_t id, const UserPatch& patch) {
-  absl::StatusOr<User> updated =
-      WithConnection(pool_, "updating user", [&](pqxx::connection& conn) -> absl::StatusOr<User> {
+  absl::StatusOr<User> updated = db::WithConnection(
+      pool_, "updating user", [&](pqxx::connection& conn) -> absl::StatusOr<User> {
         pqxx::work tx(conn);
         bool removes_admin =
             (patch.role && *patch.role != "admin") || (patch.is_active && !*patch.is_active);
@@ -301,7 +294,7 @@ absl::StatusOr<User> PgUserStore::UpdateUser(int64_t id, const UserPatch& patch)
 }
 
 absl::Status PgUserStore::DeleteUser(int64_t id) {
-  return WithConnection(pool_, "deleting user", [&](pqxx::connection& conn) -> absl::Status {
+  return db::WithConnection(pool_, "deleting user", [&](pqxx::connection& conn) -> absl::Status {
     pqxx::work tx(conn);
     bool last_admin = IsLastActiveAdmin(tx, id);
     pqxx::result target = tx.exec_params(kLockUserSql, id);
@@ -316,7 +309,7 @@ absl::Status PgUserStore::DeleteUser(int64_t id) {
 absl::Status PgUserStore::InsertRefreshToken(int64_t user_id, const std::string& family_id,
                                              const std::string& token_hash, absl::Time expires_at,
                                              const std::string& client_addr) {
-  return WithConnection(pool_, "storing refresh token", [&](pqxx::connection& conn) {
+  return db::WithConnection(pool_, "storing refresh token", [&](pqxx::connection& conn) {
     pqxx::work tx(conn);
     tx.exec_params(kInsertTokenSql, user_id, family_id, token_hash, Epoch(expires_at), client_addr);
     tx.commit();
@@ -326,32 +319,32 @@ absl::Status PgUserStore::InsertRefreshToken(int64_t user_id, const std::string&
 absl::StatusOr<RotationOutcome> PgUserStore::RotateRefreshToken(
     const std::string& old_hash, const std::string& new_hash, absl::Time now, absl::Time expires_at,
     const std::string& client_addr, int64_t* user_id) {
-  return WithConnection(pool_, "rotating refresh token",
-                        [&](pqxx::connection& conn) -> absl::StatusOr<RotationOutcome> {
-                          pqxx::work tx(conn);
-                          pqxx::result rows = tx.exec_params(kLockTokenSql, old_hash, Epoch(now));
-                          if (rows.empty()) return RotationOutcome::kUnknown;
-                          const pqxx::row& token = rows[0];
-                          std::string family = token[2].as<std::string>();
-                          if (token[4].as<bool>()) {
-                            // A spent token came back: someone kept a copy. End every session of
-                            // that login; the rightful owner logs in again.
-                            tx.exec_params(kRevokeFamilySql, family);
-                            tx.commit();
-                            return RotationOutcome::kReused;
-                          }
-                          if (token[3].as<bool>()) return RotationOutcome::kExpired;
-                          tx.exec_params(kMarkRotatedSql, token[0].as<int64_t>());
-                          *user_id = token[1].as<int64_t>();
-                          tx.exec_params(kInsertTokenSql, *user_id, family, new_hash,
-                                         Epoch(expires_at), client_addr);
-                          tx.commit();
-                          return RotationOutcome::kRotated;
-                        });
+  return db::WithConnection(
+      pool_, "rotating refresh token",
+      [&](pqxx::connection& conn) -> absl::StatusOr<RotationOutcome> {
+        pqxx::work tx(conn);
+        pqxx::result rows = tx.exec_params(kLockTokenSql, old_hash, Epoch(now));
+        if (rows.empty()) return RotationOutcome::kUnknown;
+        const pqxx::row& token = rows[0];
+        std::string family = token[2].as<std::string>();
+        if (token[4].as<bool>()) {
+          // A spent token came back: someone kept a copy. End every session of
+          // that login; the rightful owner logs in again.
+          tx.exec_params(kRevokeFamilySql, family);
+          tx.commit();
+          return RotationOutcome::kReused;
+        }
+        if (token[3].as<bool>()) return RotationOutcome::kExpired;
+        tx.exec_params(kMarkRotatedSql, token[0].as<int64_t>());
+        *user_id = token[1].as<int64_t>();
+        tx.exec_params(kInsertTokenSql, *user_id, family, new_hash, Epoch(expires_at), client_addr);
+        tx.commit();
+        return RotationOutcome::kRotated;
+      });
 }
 
 absl::Status PgUserStore::RevokeRefreshToken(int64_t user_id, const std::string& token_hash) {
-  return WithConnection(
+  return db::WithConnection(
       pool_, "revoking refresh token", [&](pqxx::connection& conn) -> absl::Status {
         pqxx::work tx(conn);
         if (tx.exec_params(kRevokeTokenSql, user_id, token_hash).affected_rows() == 0) {
@@ -366,7 +359,7 @@ absl::StatusOr<ApiKey> PgUserStore::CreateApiKey(int64_t user_id, const std::str
                                                  const std::string& prefix,
                                                  const std::string& key_hash) {
   absl::StatusOr<ApiKey> key =
-      WithConnection(pool_, "creating API key", [&](pqxx::connection& conn) {
+      db::WithConnection(pool_, "creating API key", [&](pqxx::connection& conn) {
         pqxx::work tx(conn);
         ApiKey out = ReadApiKey(tx.exec_params1(kInsertApiKeySql, user_id, name, prefix, key_hash));
         tx.commit();
@@ -379,7 +372,7 @@ absl::StatusOr<ApiKey> PgUserStore::CreateApiKey(int64_t user_id, const std::str
 }
 
 absl::StatusOr<std::vector<ApiKey>> PgUserStore::ListApiKeys(int64_t user_id) {
-  return WithConnection(pool_, "listing API keys", [&](pqxx::connection& conn) {
+  return db::WithConnection(pool_, "listing API keys", [&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
     std::vector<ApiKey> keys;
     for (const pqxx::row& row : tx.exec_params(kListApiKeysSql, user_id)) {
@@ -390,7 +383,7 @@ absl::StatusOr<std::vector<ApiKey>> PgUserStore::ListApiKeys(int64_t user_id) {
 }
 
 absl::Status PgUserStore::RevokeApiKey(int64_t id, std::optional<int64_t> owner) {
-  return WithConnection(pool_, "revoking API key", [&](pqxx::connection& conn) -> absl::Status {
+  return db::WithConnection(pool_, "revoking API key", [&](pqxx::connection& conn) -> absl::Status {
     pqxx::work tx(conn);
     if (tx.exec_params(kRevokeApiKeySql, id, owner).affected_rows() == 0) {
       return absl::NotFoundError(absl::StrCat("no live API key ", id));
@@ -401,22 +394,22 @@ absl::Status PgUserStore::RevokeApiKey(int64_t id, std::optional<int64_t> owner)
 }
 
 absl::StatusOr<std::pair<User, int64_t>> PgUserStore::UseApiKey(const std::string& key_hash) {
-  return WithConnection(pool_, "checking API key",
-                        [&](pqxx::connection& conn) -> absl::StatusOr<std::pair<User, int64_t>> {
-                          pqxx::work tx(conn);
-                          pqxx::result key = tx.exec_params(kFindApiKeySql, key_hash);
-                          if (key.empty()) return absl::NotFoundError("unknown or revoked API key");
-                          tx.exec_params(kUseApiKeySql, key_hash);
-                          pqxx::result user = tx.exec_params(kFindByIdSql, key[0][1].as<int64_t>());
-                          tx.commit();
-                          if (user.empty())
-                            return absl::NotFoundError("unknown or revoked API key");
-                          return std::make_pair(ReadUser(user[0]), key[0][0].as<int64_t>());
-                        });
+  return db::WithConnection(
+      pool_, "checking API key",
+      [&](pqxx::connection& conn) -> absl::StatusOr<std::pair<User, int64_t>> {
+        pqxx::work tx(conn);
+        pqxx::result key = tx.exec_params(kFindApiKeySql, key_hash);
+        if (key.empty()) return absl::NotFoundError("unknown or revoked API key");
+        tx.exec_params(kUseApiKeySql, key_hash);
+        pqxx::result user = tx.exec_params(kFindByIdSql, key[0][1].as<int64_t>());
+        tx.commit();
+        if (user.empty()) return absl::NotFoundError("unknown or revoked API key");
+        return std::make_pair(ReadUser(user[0]), key[0][0].as<int64_t>());
+      });
 }
 
 absl::StatusOr<std::vector<StoredSetting>> PgUserStore::ListSettings() {
-  return WithConnection(pool_, "reading settings", [&](pqxx::connection& conn) {
+  return db::WithConnection(pool_, "reading settings", [&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
     std::vector<StoredSetting> settings;
     for (const pqxx::row& row : tx.exec(kListSettingsSql)) {
@@ -429,7 +422,7 @@ absl::StatusOr<std::vector<StoredSetting>> PgUserStore::ListSettings() {
 
 absl::Status PgUserStore::WriteSettings(const std::vector<SettingWrite>& writes,
                                         int64_t updated_by) {
-  return WithConnection(pool_, "writing settings", [&](pqxx::connection& conn) {
+  return db::WithConnection(pool_, "writing settings", [&](pqxx::connection& conn) {
     pqxx::work tx(conn);
     for (const SettingWrite& write : writes) {
       if (write.json) {
@@ -444,7 +437,7 @@ absl::Status PgUserStore::WriteSettings(const std::vector<SettingWrite>& writes,
 
 absl::StatusOr<std::optional<absl::Time>> PgUserStore::BlockedUntil(
     const std::vector<std::string>& keys, absl::Time now) {
-  return WithConnection(
+  return db::WithConnection(
       pool_, "reading login throttle",
       [&](pqxx::connection& conn) -> absl::StatusOr<std::optional<absl::Time>> {
         pqxx::read_transaction tx(conn);
@@ -461,7 +454,7 @@ absl::StatusOr<std::optional<absl::Time>> PgUserStore::BlockedUntil(
 
 absl::Status PgUserStore::RecordFailure(const std::vector<std::string>& keys, absl::Time now,
                                         const ThrottlePolicy& policy) {
-  return WithConnection(pool_, "recording failed login", [&](pqxx::connection& conn) {
+  return db::WithConnection(pool_, "recording failed login", [&](pqxx::connection& conn) {
     pqxx::work tx(conn);
     for (const std::string& key : keys) {
       tx.exec_params(kRecordFailureSql, key, Epoch(now), absl::ToDoubleSeconds(policy.window),
@@ -472,7 +465,7 @@ absl::Status PgUserStore::RecordFailure(const std::vector<std::string>& keys, ab
 }
 
 absl::Status PgUserStore::ClearFailures(const std::string& key) {
-  return WithConnection(pool_, "clearing login throttle", [&](pqxx::connection& conn) {
+  return db::WithConnection(pool_, "clearing login throttle", [&](pqxx::connection& conn) {
     pqxx::work tx(conn);
     tx.exec_params(kClearFailuresSql, key);
     tx.commit();
