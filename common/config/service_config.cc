@@ -81,6 +81,11 @@ std::vector<SettingSpec> ServiceSettingSpecs(absl::string_view default_listen_ad
       {"DB_HEALTH_INTERVAL", "1", "seconds between database pings that drive gRPC health"},
       {"SHUTDOWN_GRACE", "10", "seconds in-flight calls may take to finish on SIGTERM"},
       {"USERS_ADDR", "127.0.0.1:50051", "kiosk-users, which checks API keys for every service"},
+      {"JOB_WORKERS", "2", "threads running this service's background jobs"},
+      {"JOB_LEASE", "30", "seconds a running job is leased (renewed while it runs)"},
+      {"JOB_POLL_INTERVAL", "5",
+       "seconds between fallback polls of the job queue (LISTEN/NOTIFY wakes workers at once)"},
+      {"JOB_RETENTION_DAYS", "14", "finished jobs older than this are deleted daily"},
   };
 }
 
@@ -136,6 +141,14 @@ absl::StatusOr<ServiceConfig> ServiceConfig::Load(const Settings& settings) {
   ASSIGN_OR_RETURN(config.shutdown_grace,
                    settings.GetSeconds("SHUTDOWN_GRACE", absl::ZeroDuration(), absl::Hours(1)));
   config.users_addr = settings.Get("USERS_ADDR");
+  ASSIGN_OR_RETURN(config.job_workers, settings.GetInt("JOB_WORKERS", 1, 64));
+  ASSIGN_OR_RETURN(config.job_lease,
+                   settings.GetSeconds("JOB_LEASE", absl::Seconds(1), absl::Hours(1)));
+  ASSIGN_OR_RETURN(
+      config.job_poll_interval,
+      settings.GetSeconds("JOB_POLL_INTERVAL", absl::Milliseconds(100), absl::Minutes(10)));
+  ASSIGN_OR_RETURN(int retention_days, settings.GetInt("JOB_RETENTION_DAYS", 1, 3650));
+  config.job_retention = absl::Hours(24) * retention_days;
   config.pool.conninfo = config.database.ToConnString();
   return config;
 }

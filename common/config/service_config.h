@@ -45,6 +45,11 @@ struct ServiceConfig {
   absl::Duration health_interval = absl::Seconds(1);
   absl::Duration shutdown_grace = absl::Seconds(10);
   std::string users_addr;  // kiosk-users, for API keys
+  // Background jobs (common/jobs).
+  int job_workers = 2;
+  absl::Duration job_lease = absl::Seconds(30);
+  absl::Duration job_poll_interval = absl::Seconds(5);
+  absl::Duration job_retention = absl::Hours(24 * 14);
 
   static absl::StatusOr<ServiceConfig> Load(const Settings& settings);
 };

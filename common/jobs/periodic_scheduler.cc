@@ -69,7 +69,17 @@ absl::Status PeriodicScheduler::Prepare() {
     entries.push_back(Entry{job, *std::move(cron), zone});
   }
   entries_ = std::move(entries);
-  return Record();
+  return absl::OkStatus();
+}
+
+absl::Status PeriodicScheduler::EnsureRecorded() {
+  absl::Status prepared = Prepare();
+  if (!prepared.ok()) return prepared;
+  std::lock_guard<std::mutex> lock(prepare_mu_);
+  if (recorded_) return absl::OkStatus();
+  absl::Status recorded = Record();
+  recorded_ = recorded.ok();
+  return recorded;
 }
 
 absl::Status PeriodicScheduler::Record() {
@@ -139,7 +149,7 @@ absl::StatusOr<bool> PeriodicScheduler::TickOne(const Entry& entry, absl::Time n
 }
 
 absl::StatusOr<int> PeriodicScheduler::Tick() {
-  absl::Status prepared = Prepare();
+  absl::Status prepared = EnsureRecorded();
   if (!prepared.ok()) return prepared;
   const absl::Time now = clock_();
   int enqueued = 0;
@@ -152,7 +162,7 @@ absl::StatusOr<int> PeriodicScheduler::Tick() {
 }
 
 absl::StatusOr<int64_t> PeriodicScheduler::RunNow(const std::string& name) {
-  absl::Status prepared = Prepare();
+  absl::Status prepared = EnsureRecorded();
   if (!prepared.ok()) return prepared;
   for (const Entry& entry : entries_) {
     if (entry.job.name != name) continue;
@@ -179,7 +189,7 @@ absl::StatusOr<int64_t> PeriodicScheduler::RunNow(const std::string& name) {
 }
 
 absl::StatusOr<std::vector<ScheduleView>> PeriodicScheduler::List() {
-  absl::Status prepared = Prepare();
+  absl::Status prepared = EnsureRecorded();
   if (!prepared.ok()) return prepared;
   const absl::Time now = clock_();
   return db::WithConnection(pool_, "listing periodic jobs", [&](pqxx::connection& conn) {

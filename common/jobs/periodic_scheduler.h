@@ -60,8 +60,10 @@ class PeriodicScheduler {
       std::function<absl::Time()> clock = [] { return absl::Now(); });
   ~PeriodicScheduler();
 
-  // Parses every schedule (INVALID_ARGUMENT naming it), records them, and
-  // starts ticking at each next occurrence (re-checked at least each minute).
+  // Parses every schedule (INVALID_ARGUMENT naming it) and starts ticking at
+  // each next occurrence (re-checked at least each minute). The schedules are
+  // recorded in the database at the first tick that reaches it, so a service
+  // starts while its database is down.
   absl::Status Start();
   void Stop();
 
@@ -78,8 +80,9 @@ class PeriodicScheduler {
     CronSchedule cron;
     absl::TimeZone zone;
   };
-  absl::Status Prepare();
+  absl::Status Prepare();  // parses, once
   absl::Status Record();
+  absl::Status EnsureRecorded();
   // Enqueues `entry`'s latest occurrence due at `now`, if no replica has.
   absl::StatusOr<bool> TickOne(const Entry& entry, absl::Time now);
   void Loop();
@@ -90,6 +93,7 @@ class PeriodicScheduler {
   const std::function<absl::Time()> clock_;
   std::mutex prepare_mu_;
   std::vector<Entry> entries_;  // filled once by Prepare()
+  bool recorded_ = false;
   std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;

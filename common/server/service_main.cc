@@ -149,7 +149,15 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Service
                          absl::Seconds(30));
   auth::Authenticator authenticator(
       jwt, [&api_keys](absl::string_view key) { return api_keys.Resolve(key); });
-  ServiceEnv env{*settings, config, pool, executor, info, owner, jwt, authenticator};
+  jobs::JobRuntime jobs(
+      pool, spec.job_schema,
+      {.workers = {.threads = config.job_workers,
+                   .lease = config.job_lease,
+                   .poll_interval = config.job_poll_interval,
+                   .listen_conninfo = db::ConnInfoWithDefaults(
+                       config.pool.conninfo, spec.binary + "-jobs", absl::Seconds(5))},
+       .retention = config.job_retention});
+  ServiceEnv env{*settings, config, pool, executor, info, owner, jwt, authenticator, jobs};
 
   absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> services = factory(env);
   if (!services.ok()) {
@@ -185,6 +193,10 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Service
       db::ConnInfoWithDefaults(config.pool.conninfo, spec.binary + "-health", absl::Seconds(2)),
       config.database.Redacted());
   HealthDriver driver(probe, health, spec.grpc_services, config.health_interval);
+  if (absl::Status started = jobs.Start(); !started.ok()) {
+    log::Error("jobs_start_failed").With(started);
+    return 1;
+  }
 
   int sig = 0;
   sigwait(&shutdown_signals, &sig);
@@ -205,6 +217,8 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Service
     // Stops accepting; in-flight calls may finish until the deadline.
     server->Shutdown(absl::ToChronoTime(deadline));
     executor.Shutdown();
+    // Running jobs get what is left of the grace period.
+    jobs.Shutdown(std::max(absl::ZeroDuration(), deadline - absl::Now()));
     driver.Stop();
     finished.set_value();
   });

@@ -26,6 +26,7 @@
 #include "common/config/service_config.h"
 #include "common/config/settings.h"
 #include "common/db/connection_pool.h"
+#include "common/jobs/job_runtime.h"
 #include "common/server/executor.h"
 #include "common/server/service_info.h"
 
@@ -39,6 +40,8 @@ struct ServiceSpec {
   std::vector<std::string> grpc_services;
   // Settings of this binary only, on top of the shared ones.
   std::vector<config::SettingSpec> extra_settings;
+  // The schema whose jobs table this service's background jobs use.
+  std::string job_schema;
 };
 
 // Keeps the objects a service's handlers use (stores, clients, executors)
@@ -74,6 +77,9 @@ struct ServiceEnv {
   // every service checks).
   const auth::JwtCodec& jwt;
   const auth::Authenticator& authenticator;
+  // Background jobs: register handlers and periodic jobs in the factory;
+  // started once the server runs, stopped after it (see job_runtime.h).
+  jobs::JobRuntime& jobs;
 };
 
 using ServiceFactory =

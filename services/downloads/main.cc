@@ -10,9 +10,10 @@ int main(int argc, char** argv) {
        .summary = "qBittorrent downloads, renaming and transfers into the Plex library",
        .default_listen_addr = "127.0.0.1:50053",
        .grpc_services = {DownloadsService::service_full_name()},
-       .extra_settings = {}},
+       .extra_settings = {},
+       .job_schema = "downloads"},
       [](kiosk::server::ServiceEnv& env) {
-        return kiosk::server::ServiceList(
-            std::make_unique<kiosk::downloads::DownloadsServiceImpl>(env.executor, env.info, env.authenticator));
+        return kiosk::server::ServiceList(std::make_unique<kiosk::downloads::DownloadsServiceImpl>(
+            env.jobs, env.executor, env.info, env.authenticator));
       });
 }

@@ -10,9 +10,10 @@ int main(int argc, char** argv) {
        .summary = "Plex library sync, availability and targeted refresh",
        .default_listen_addr = "127.0.0.1:50054",
        .grpc_services = {PlexService::service_full_name()},
-       .extra_settings = {}},
+       .extra_settings = {},
+       .job_schema = "plex"},
       [](kiosk::server::ServiceEnv& env) {
-        return kiosk::server::ServiceList(
-            std::make_unique<kiosk::plex::PlexServiceImpl>(env.executor, env.info, env.authenticator));
+        return kiosk::server::ServiceList(std::make_unique<kiosk::plex::PlexServiceImpl>(
+            env.jobs, env.executor, env.info, env.authenticator));
       });
 }

@@ -13,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "common/testing/pg_test_database.h"
 #include "migrations/runner/migrator.h"
+#include "services/users/media_request_counter.h"
 #include "services/users/pg_user_store.h"
 #include "services/users/users_service.h"
 
@@ -54,10 +55,13 @@ int main() {
   users::UserAdmin admin(store, hasher);
   users::ApiKeys api_keys(store);
   users::SystemSettings settings(store);
+  users::GrpcMediaRequestCounter media_counter("127.0.0.1:1", jwt);  // quotas are not measured
+  users::Quotas quotas(store, media_counter);
   server::Executor executor("bench-db", 10, 4096);
   server::Executor hash_executor("bench-hash", 2, 4096);
-  users::UsersServiceImpl service(executor, hash_executor, info, authenticator, logic, admin,
-                                  api_keys, settings);
+  kiosk::jobs::JobRuntime jobs(pool, "users", {});  // not started: no workers
+  users::UsersServiceImpl service(jobs, executor, hash_executor, info, authenticator, logic, admin,
+                                  api_keys, settings, quotas);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);

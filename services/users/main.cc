@@ -5,7 +5,9 @@
 #include "common/server/service_main.h"
 #include "common/status_macros.h"
 #include "services/users/auth_logic.h"
+#include "services/users/media_request_counter.h"
 #include "services/users/pg_user_store.h"
+#include "services/users/quota.h"
 #include "services/users/users_service.h"
 
 int main(int argc, char** argv) {
@@ -20,7 +22,10 @@ int main(int argc, char** argv) {
                           {"REFRESH_TOKEN_TTL", "2592000",
                            "seconds a refresh token is valid (30 days)"},
                           {"LOGIN_WORKERS", "2",
-                           "threads hashing passwords (login, password change)"}}},
+                           "threads hashing passwords (login, password change)"},
+                          {"MEDIA_ADDR", "127.0.0.1:50052",
+                           "kiosk-media, which counts the requests that use quota"}},
+       .job_schema = "users"},
       [](kiosk::server::ServiceEnv& env)
           -> absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> {
         namespace auth = kiosk::auth;
@@ -33,6 +38,10 @@ int main(int argc, char** argv) {
             options.refresh_ttl,
             env.settings.GetSeconds("REFRESH_TOKEN_TTL", absl::Minutes(5), absl::Hours(24 * 365)));
         ASSIGN_OR_RETURN(int workers, env.settings.GetInt("LOGIN_WORKERS", 1, 64));
+        const std::string media_addr = env.settings.Get("MEDIA_ADDR");
+        if (media_addr.empty()) {
+          return absl::InvalidArgumentError("MEDIA_ADDR: expected host:port of kiosk-media");
+        }
         auto& hasher = env.owner.Own(std::make_unique<auth::PasswordHasher>());
         auto& store = env.owner.Own(std::make_unique<users::PgUserStore>(env.pool));
         auto& logic =
@@ -40,13 +49,16 @@ int main(int argc, char** argv) {
         auto& admin = env.owner.Own(std::make_unique<users::UserAdmin>(store, hasher));
         auto& api_keys = env.owner.Own(std::make_unique<users::ApiKeys>(store));
         auto& settings = env.owner.Own(std::make_unique<users::SystemSettings>(store));
+        auto& media_counter =
+            env.owner.Own(std::make_unique<users::GrpcMediaRequestCounter>(media_addr, env.jwt));
+        auto& quotas = env.owner.Own(std::make_unique<users::Quotas>(store, media_counter));
         // kiosk-users checks API keys itself, in its own database.
         auto& authenticator = env.owner.Own(std::make_unique<auth::Authenticator>(
             env.jwt, [&api_keys](absl::string_view key) { return api_keys.Resolve(key); }));
         auto& hash_executor = env.owner.Own(
             std::make_unique<kiosk::server::Executor>("kiosk-users-hash", workers, 256));
         return kiosk::server::ServiceList(std::make_unique<users::UsersServiceImpl>(
-            env.executor, hash_executor, env.info, authenticator, logic, admin, api_keys,
-            settings));
+            env.jobs, env.executor, hash_executor, env.info, authenticator, logic, admin, api_keys,
+            settings, quotas));
       });
 }

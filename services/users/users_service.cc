@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/server/authenticated.h"
+#include "common/server/request_context.h"
 
 namespace kiosk::users {
 namespace {
@@ -102,6 +103,26 @@ void QuotaPatch(const Request& r, UserPatch* patch) {
   patch->movie_quota_days = field(r.has_movie_quota_days(), r.movie_quota_days());
   patch->tv_quota_limit = field(r.has_tv_quota_limit(), r.tv_quota_limit());
   patch->tv_quota_days = field(r.has_tv_quota_days(), r.tv_quota_days());
+}
+
+void ToProto(const QuotaWindow& window, v1::QuotaWindow* out) {
+  out->set_limit(window.limit);
+  out->set_window_days(window.window_days);
+  out->set_used(window.used);
+  out->set_remaining(window.remaining);
+  out->set_unlimited(window.unlimited());
+  const int64_t seconds = absl::ToUnixSeconds(window.window_start);  // rounds down
+  out->mutable_window_start()->set_seconds(seconds);
+  out->mutable_window_start()->set_nanos(static_cast<int32_t>(
+      absl::ToInt64Nanoseconds(window.window_start - absl::FromUnixSeconds(seconds))));
+}
+
+absl::Status ToProto(const absl::StatusOr<UserQuota>& quota, v1::Quota* out) {
+  if (!quota.ok()) return quota.status();
+  out->set_user_id(quota->user_id);
+  ToProto(quota->movie, out->mutable_movie());
+  ToProto(quota->tv, out->mutable_tv());
+  return absl::OkStatus();
 }
 
 absl::Status ToProto(const absl::StatusOr<SessionTokens>& session, v1::Session* out) {
@@ -380,6 +401,16 @@ grpc::ServerUnaryReactor* UsersServiceImpl::UpdateSettings(grpc::CallbackServerC
           values[key] = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
         }
         return ToProto(settings_.Update(caller, values), response);
+      });
+}
+
+grpc::ServerUnaryReactor* UsersServiceImpl::GetQuota(grpc::CallbackServerContext* ctx,
+                                                     const v1::GetQuotaRequest* request,
+                                                     v1::Quota* response) {
+  return server::ServeAuthenticated(
+      ctx, executor_, authenticator_, server::kPasswordChangeRequired,
+      [this, ctx, request, response](const auth::Caller& caller) {
+        return ToProto(quotas_.Get(caller, request->user_id(), server::RequestId(*ctx)), response);
       });
 }
 

@@ -5,27 +5,32 @@
 #define KIOSK_SERVICES_USERS_USERS_SERVICE_H_
 
 #include "common/auth/caller.h"
+#include "common/server/jobs_rpc.h"
 #include "common/server/service_info.h"
 #include "kiosk/users/v1/users_service.grpc.pb.h"
 #include "services/users/api_keys.h"
 #include "services/users/auth_logic.h"
+#include "services/users/quota.h"
 #include "services/users/system_settings.h"
 #include "services/users/user_admin.h"
 
 namespace kiosk::users {
 
 class UsersServiceImpl final
-    : public server::ServiceInfoRpc<kiosk::users::v1::UsersService::CallbackService> {
+    : public server::JobsRpc<
+          server::ServiceInfoRpc<kiosk::users::v1::UsersService::CallbackService>> {
  public:
-  UsersServiceImpl(server::Executor& executor, server::Executor& hash_executor,
-                   const server::ServiceInfoSource& info, const auth::Authenticator& authenticator,
-                   AuthLogic& logic, UserAdmin& admin, ApiKeys& api_keys, SystemSettings& settings)
-      : ServiceInfoRpc(executor, info, authenticator),
+  UsersServiceImpl(jobs::JobRuntime& jobs, server::Executor& executor,
+                   server::Executor& hash_executor, const server::ServiceInfoSource& info,
+                   const auth::Authenticator& authenticator, AuthLogic& logic, UserAdmin& admin,
+                   ApiKeys& api_keys, SystemSettings& settings, Quotas& quotas)
+      : JobsRpc(jobs, executor, info, authenticator),
         hash_executor_(hash_executor),
         logic_(logic),
         admin_(admin),
         api_keys_(api_keys),
-        settings_(settings) {}
+        settings_(settings),
+        quotas_(quotas) {}
 
   grpc::ServerUnaryReactor* Login(grpc::CallbackServerContext* ctx, const v1::LoginRequest* request,
                                   v1::Session* response) override;
@@ -78,6 +83,9 @@ class UsersServiceImpl final
   grpc::ServerUnaryReactor* UpdateSettings(grpc::CallbackServerContext* ctx,
                                            const v1::UpdateSettingsRequest* request,
                                            v1::ListSettingsResponse* response) override;
+  grpc::ServerUnaryReactor* GetQuota(grpc::CallbackServerContext* ctx,
+                                     const v1::GetQuotaRequest* request,
+                                     v1::Quota* response) override;
 
  private:
   server::Executor& hash_executor_;
@@ -85,6 +93,7 @@ class UsersServiceImpl final
   UserAdmin& admin_;
   ApiKeys& api_keys_;
   SystemSettings& settings_;
+  Quotas& quotas_;
 };
 
 // The address of the client, without the port ("ipv4:1.2.3.4:5" -> "1.2.3.4").

@@ -12,6 +12,7 @@
 #include "common/testing/pg_test_database.h"
 #include "common/testing/status_matchers.h"
 #include "migrations/runner/migrator.h"
+#include "services/users/media_request_counter.h"
 #include "services/users/pg_user_store.h"
 #include "services/users/users_service.h"
 
@@ -41,11 +42,15 @@ class UsersServiceTest : public kiosk::testing::PgTest {
     admin_ = std::make_unique<UserAdmin>(*store_, hasher_);
     api_keys_ = std::make_unique<ApiKeys>(*store_);
     settings_ = std::make_unique<SystemSettings>(*store_);
+    // Quotas have their own test (quota_pgtest.cc) with kiosk-media running.
+    media_counter_ = std::make_unique<GrpcMediaRequestCounter>("127.0.0.1:1", jwt_);
+    quotas_ = std::make_unique<Quotas>(*store_, *media_counter_);
     authenticator_ = std::make_unique<auth::Authenticator>(
         jwt_, [this](absl::string_view key) { return api_keys_->Resolve(key); });
-    service_ =
-        std::make_unique<UsersServiceImpl>(executor_, hash_executor_, *info_, *authenticator_,
-                                           *logic_, *admin_, *api_keys_, *settings_);
+    jobs_ = std::make_unique<jobs::JobRuntime>(*pool_, "users", jobs::RuntimeOptions{});
+    service_ = std::make_unique<UsersServiceImpl>(*jobs_, executor_, hash_executor_, *info_,
+                                                  *authenticator_, *logic_, *admin_, *api_keys_,
+                                                  *settings_, *quotas_);
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -121,6 +126,9 @@ class UsersServiceTest : public kiosk::testing::PgTest {
   std::unique_ptr<UserAdmin> admin_;
   std::unique_ptr<ApiKeys> api_keys_;
   std::unique_ptr<SystemSettings> settings_;
+  std::unique_ptr<GrpcMediaRequestCounter> media_counter_;
+  std::unique_ptr<Quotas> quotas_;
+  std::unique_ptr<jobs::JobRuntime> jobs_;
   std::unique_ptr<UsersServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::UsersService::Stub> stub_;
