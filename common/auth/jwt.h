@@ -32,9 +32,9 @@ struct TokenClaims {
   bool must_change_password = false;  // "pwc": every service refuses all but the change
   std::string token_id;               // "jti"
   absl::Time issued_at;               // "iat"
-  absl::Time expires_at;
-  std::string
-      service;  // kServiceRole only: the binary; "sub" is "service:<name>"              // "exp"
+  absl::Time expires_at;               // "exp"
+  // kServiceRole only: the calling binary; "sub" is then "service:<name>".
+  std::string service;
 
   bool operator==(const TokenClaims&) const = default;
 };
