@@ -104,8 +104,10 @@ Gateway::Gateway(const RouteTable& routes, const Transcoder& transcoder, Upstrea
       options_(std::move(options)) {}
 
 HttpResponse Gateway::ErrorResponse(int http_status, absl::string_view message) {
-  return HttpResponse{.status = http_status,
-                      .body = ErrorBody(GrpcCodeForHttpStatus(http_status), message)};
+  HttpResponse response;
+  response.status = http_status;
+  response.body = ErrorBody(GrpcCodeForHttpStatus(http_status), message);
+  return response;
 }
 
 bool Gateway::AddCorsHeaders(const HttpRequest& request, HttpResponse& response) const {

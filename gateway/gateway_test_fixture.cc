@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gateway/descriptor_set.h"
+#include "gateway/testing/http_test_client.h"
 
 namespace kiosk::gateway::testing {
 
@@ -33,7 +34,8 @@ void FakeBookstore::Delay(absl::Duration delay) {
 grpc::ServerUnaryReactor* FakeBookstore::Serve(grpc::CallbackServerContext* ctx, const char* method,
                                                const google::protobuf::Message& request,
                                                const std::function<void()>& answer) {
-  Call call{.method = method};
+  Call call;
+  call.method = method;
   google::protobuf::TextFormat::Printer printer;
   printer.SetSingleLineMode(true);
   printer.PrintToString(request, &call.request);
@@ -178,6 +180,16 @@ void GatewayTest::Start(const GatewayUnderTest& options) {
     gateway_->Handle(std::move(request), std::move(respond));
   });
   ASSERT_TRUE(http_->Start().ok());
+  // Tests start once the gateway has seen the fake SERVING: its channel is
+  // connected, so a first call on a loaded machine is no race with connecting.
+  if (options.upstream_override.empty()) {
+    int ready = 0;
+    for (int i = 0; i < 200 && ready != 200; ++i) {
+      ready = HttpCall(http_->port(), "GET", "/readyz").status;
+      if (ready != 200) absl::SleepFor(absl::Milliseconds(50));
+    }
+    ASSERT_EQ(ready, 200) << "the gateway never saw the fake Bookstore SERVING";
+  }
 }
 
 void GatewayTest::TearDown() {

@@ -104,11 +104,13 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
                                 : absl::StrCat("malformed HTTP request: ", ec.message());
       keep_alive_ = false;
       version_ = 11;
+      head_ = parser_->get().method() == http::verb::head;  // once the request line is read
       return Write(server_.options_.error_response(status, message));
     }
     http::request<http::string_body> req = parser_->release();
     keep_alive_ = req.keep_alive() && !server_.draining_.load();
     version_ = req.version();
+    head_ = req.method() == http::verb::head;
     HttpRequest request;
     request.method = std::string(req.method_string());
     request.target = std::string(req.target());
@@ -139,7 +141,12 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     res_.body() = std::move(response.body);
     if (server_.draining_.load()) keep_alive_ = false;
     res_.keep_alive(keep_alive_);
+    // An answer to HEAD has no body (RFC 9110 9.3.2): a client would read it
+    // as the start of the next answer. Nor a Content-Length, which may only
+    // be the length a GET would get.
+    if (head_) res_.body().clear();
     res_.prepare_payload();
+    if (head_) res_.erase(http::field::content_length);
     http::async_write(stream_, res_,
                       beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
   }
@@ -161,6 +168,7 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> res_;
   bool keep_alive_ = false;
+  bool head_ = false;  // answering a HEAD request
   unsigned version_ = 11;
 };
 

@@ -11,11 +11,14 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/auth/jwt.h"
+#include "common/config/service_config.h"
 #include "common/config/settings.h"
 #include "common/log/log.h"
 #include "common/status_macros.h"
 #include "gateway/descriptor_set.h"
 #include "gateway/gateway.h"
+#include "gateway/job_metrics.h"
 #include "gateway/openapi.h"
 
 namespace kiosk::gateway {
@@ -35,6 +38,10 @@ std::vector<config::SettingSpec> Specs() {
       {"UPSTREAM_TIMEOUT", "30", "seconds a service gets to answer (504 after)"},
       {"SHUTDOWN_GRACE", "10", "seconds requests in flight get on SIGTERM"},
       {"GATEWAY_THREADS", "2", "threads serving HTTP"},
+      {"SECRET_KEY", "",
+       "the services' token key; when set, /metrics also shows every service's background jobs",
+       true},
+      {"JOB_METRICS_REFRESH", "15", "seconds between fetches of the services' job metrics"},
       {"LOG_LEVEL", "info", "debug, info, warn or error"},
       {"KIOSK_ENV", "development", "development or production"},
   };
@@ -66,6 +73,8 @@ struct Config {
   absl::Duration shutdown_grace;
   std::set<std::string> cors_origins;
   log::Level log_level;
+  std::string secret_key;  // "" = no job metrics
+  absl::Duration job_metrics_refresh;
 };
 
 absl::StatusOr<Config> LoadConfig(const config::Settings& settings) {
@@ -92,6 +101,15 @@ absl::StatusOr<Config> LoadConfig(const config::Settings& settings) {
     return absl::InvalidArgumentError(
         absl::StrCat("KIOSK_ENV: expected development or production, got \"", env, "\""));
   }
+  config.secret_key = settings.Get("SECRET_KEY");
+  if (env == "production" && !config.secret_key.empty() &&
+      (config.secret_key.size() < config::kMinProductionSecretKeyBytes ||
+       config::IsExampleSecret(config.secret_key))) {
+    return absl::InvalidArgumentError(
+        "SECRET_KEY: production refuses a short or example key (32+ random bytes)");
+  }
+  ASSIGN_OR_RETURN(config.job_metrics_refresh,
+                   settings.GetSeconds("JOB_METRICS_REFRESH", absl::Seconds(1), absl::Hours(1)));
   if (env == "production" && config.cors_origins.count("*") > 0) {
     return absl::InvalidArgumentError(
         "CORS_ORIGINS: \"*\" is refused in production; list the kiosk's origins");
@@ -146,6 +164,16 @@ int Run(int argc, char** argv) {
     route_names.push_back(absl::StrCat(route.http_method, " ", route.path.text()));
   }
   GatewayMetrics metrics(route_names);
+  std::unique_ptr<auth::JwtCodec> jwt;
+  std::unique_ptr<JobMetrics> job_metrics;
+  if (!config->secret_key.empty()) {
+    jwt = std::make_unique<auth::JwtCodec>(config->secret_key);
+    job_metrics = std::make_unique<JobMetrics>(addresses, *jwt, config->job_metrics_refresh);
+    metrics.AddCollector([&job_metrics] { return job_metrics->Render(); });
+  } else {
+    log::Info("job_metrics_off")
+        .With("hint", "set SECRET_KEY to show the services' jobs in /metrics");
+  }
   Transcoder transcoder(pool);
   Upstreams upstreams(addresses, config->upstream);
   Gateway gateway(*routes, transcoder, upstreams, metrics,
