@@ -11,9 +11,11 @@
 //   ... call the upstream with `wire`, get `reply` (wire format) ...
 //   ASSIGN_OR_RETURN(std::string json, transcoder.ResponseToJson(route, reply));
 //
-// The request goes straight from JSON to the wire format (no message object
-// for the body); path and query values are encoded after it, so they win
-// over the same field in the body. Every error is INVALID_ARGUMENT with a
+// The body goes from JSON to the wire format through protobuf's converter
+// (after a check of its nesting depth and that it is one JSON value); path
+// and query values are encoded after it, so they win over the same field in
+// the body; the result is parsed once as the request type, so nothing the
+// upstream could not parse is sent. Every error is INVALID_ARGUMENT with a
 // message naming the field or parameter. Thread-safe.
 #ifndef KIOSK_GATEWAY_TRANSCODER_H_
 #define KIOSK_GATEWAY_TRANSCODER_H_
