@@ -15,6 +15,7 @@
 #include "migrations/runner/migrator.h"
 #include "services/users/media_request_counter.h"
 #include "services/users/pg_user_store.h"
+#include "services/users/pg_webhook_store.h"
 #include "services/users/users_service.h"
 
 namespace {
@@ -60,8 +61,10 @@ int main() {
   server::Executor executor("bench-db", 10, 4096);
   server::Executor hash_executor("bench-hash", 2, 4096);
   kiosk::jobs::JobRuntime jobs(pool, "users", {});  // not started: no workers
+  users::PgWebhookStore webhook_store(pool);
+  users::WebhookAdmin webhooks(webhook_store, jobs.queue());
   users::UsersServiceImpl service(jobs, executor, hash_executor, info, authenticator, logic, admin,
-                                  api_keys, settings, quotas);
+                                  api_keys, settings, quotas, webhooks);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);

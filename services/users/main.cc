@@ -2,11 +2,14 @@
 #include "common/auth/caller.h"
 #include "common/auth/jwt.h"
 #include "common/auth/password_hasher.h"
+#include "common/http/http_client.h"
 #include "common/server/service_main.h"
 #include "common/status_macros.h"
+#include "common/webhooks/delivery.h"
 #include "services/users/auth_logic.h"
 #include "services/users/media_request_counter.h"
 #include "services/users/pg_user_store.h"
+#include "services/users/pg_webhook_store.h"
 #include "services/users/quota.h"
 #include "services/users/users_service.h"
 
@@ -43,7 +46,8 @@ int main(int argc, char** argv) {
           return absl::InvalidArgumentError("MEDIA_ADDR: expected host:port of kiosk-media");
         }
         auto& hasher = env.owner.Own(std::make_unique<auth::PasswordHasher>());
-        auto& store = env.owner.Own(std::make_unique<users::PgUserStore>(env.pool));
+        auto& store =
+            env.owner.Own(std::make_unique<users::PgUserStore>(env.pool, &env.jobs.queue()));
         auto& logic =
             env.owner.Own(std::make_unique<users::AuthLogic>(store, hasher, env.jwt, options));
         auto& admin = env.owner.Own(std::make_unique<users::UserAdmin>(store, hasher));
@@ -52,6 +56,12 @@ int main(int argc, char** argv) {
         auto& media_counter =
             env.owner.Own(std::make_unique<users::GrpcMediaRequestCounter>(media_addr, env.jwt));
         auto& quotas = env.owner.Own(std::make_unique<users::Quotas>(store, media_counter));
+        // Webhooks: kiosk-users reads its own table; deliveries are its jobs.
+        auto& webhook_store = env.owner.Own(std::make_unique<users::PgWebhookStore>(env.pool));
+        auto& webhooks =
+            env.owner.Own(std::make_unique<users::WebhookAdmin>(webhook_store, env.jobs.queue()));
+        auto& http = env.owner.Own(std::make_unique<kiosk::http::CurlHttpClient>());
+        kiosk::webhooks::RegisterWebhookJobs(env.jobs, webhook_store, http);
         // kiosk-users checks API keys itself, in its own database.
         auto& authenticator = env.owner.Own(std::make_unique<auth::Authenticator>(
             env.jwt, [&api_keys](absl::string_view key) { return api_keys.Resolve(key); }));
@@ -59,6 +69,6 @@ int main(int argc, char** argv) {
             std::make_unique<kiosk::server::Executor>("kiosk-users-hash", workers, 256));
         return kiosk::server::ServiceList(std::make_unique<users::UsersServiceImpl>(
             env.jobs, env.executor, hash_executor, env.info, authenticator, logic, admin, api_keys,
-            settings, quotas));
+            settings, quotas, webhooks));
       });
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 
@@ -78,6 +79,28 @@ enum class RotationOutcome {
   kReused,   // already exchanged or revoked: the whole family is now revoked
   kExpired,
   kUnknown,
+};
+
+// A row of users.webhooks: where events are POSTed and how they are signed.
+struct StoredWebhook {
+  int64_t id = 0;
+  std::string name;
+  std::string url;
+  std::string secret;               // never leaves the service but to other services
+  std::vector<std::string> events;  // names or "group.*"; empty = every event
+  bool enabled = true;
+  absl::Time created_at;
+  absl::Time updated_at;
+};
+
+// Fields an admin may change; unset = unchanged (events set to empty = every
+// event).
+struct WebhookPatch {
+  std::optional<std::string> name;
+  std::optional<std::string> url;
+  std::optional<std::string> secret;
+  std::optional<std::vector<std::string>> events;
+  std::optional<bool> enabled;
 };
 
 }  // namespace kiosk::users

@@ -5,6 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/db/pg_errors.h"
 #include "common/db/with_connection.h"
+#include "common/webhooks/events.h"
+#include "common/webhooks/outbox.h"
 
 namespace kiosk::users {
 namespace {
@@ -227,14 +229,21 @@ absl::Status PgUserStore::SetPassword(int64_t user_id, const std::string& new_ha
 }
 
 absl::StatusOr<User> PgUserStore::CreateUser(const User& user) {
-  absl::StatusOr<User> created =
-      db::WithConnection(pool_, "creating user", [&](pqxx::connection& conn) {
+  absl::StatusOr<User> created = db::WithConnection(
+      pool_, "creating user", [&](pqxx::connection& conn) -> absl::StatusOr<User> {
         pqxx::work tx(conn);
         User out = ReadUser(
             tx.exec_params1(kInsertUserSql, user.username, user.email, user.password_hash,
                             user.role, user.must_change_password, user.auto_approve,
                             user.preferred_language, user.movie_quota_limit, user.movie_quota_days,
                             user.tv_quota_limit, user.tv_quota_days));
+        if (events_ != nullptr) {
+          // The event exists if and only if the user does.
+          absl::Status emitted =
+              webhooks::EmitEvent(*events_, tx, webhooks::kUserCreated,
+                                  {{"id", out.id}, {"username", out.username}, {"role", out.role}});
+          if (!emitted.ok()) return emitted;
+        }
         tx.commit();
         return out;
       });

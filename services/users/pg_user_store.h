@@ -1,15 +1,20 @@
 // UserStore on PostgreSQL (schema `users`), through the connection pool.
+// Given a job queue, CreateUser also emits the webhook event user.created
+// in the transaction of the INSERT (common/webhooks/outbox.h).
 #ifndef KIOSK_SERVICES_USERS_PG_USER_STORE_H_
 #define KIOSK_SERVICES_USERS_PG_USER_STORE_H_
 
 #include "common/db/connection_pool.h"
+#include "common/jobs/job_queue.h"
 #include "services/users/user_store.h"
 
 namespace kiosk::users {
 
 class PgUserStore final : public UserStore {
  public:
-  explicit PgUserStore(db::ConnectionPool& pool) : pool_(pool) {}
+  // `events` null = no webhook events (tests, tools).
+  explicit PgUserStore(db::ConnectionPool& pool, const jobs::JobQueue* events = nullptr)
+      : pool_(pool), events_(events) {}
 
   absl::StatusOr<User> FindByLogin(const std::string& login) override;
   absl::StatusOr<User> FindById(int64_t id) override;
@@ -46,6 +51,7 @@ class PgUserStore final : public UserStore {
 
  private:
   db::ConnectionPool& pool_;
+  const jobs::JobQueue* events_;
 };
 
 }  // namespace kiosk::users

@@ -23,6 +23,7 @@
 #include "services/media/pg_request_counts_store.h"
 #include "services/users/media_request_counter.h"
 #include "services/users/pg_user_store.h"
+#include "services/users/pg_webhook_store.h"
 #include "services/users/quota.h"
 #include "services/users/users_service.h"
 
@@ -60,8 +61,10 @@ struct UsersServer {
         quotas(store, counter),
         authenticator(jwt, [this](absl::string_view key) { return api_keys.Resolve(key); }),
         jobs(pool, "users", {}),
+        webhook_store(pool),
+        webhooks(webhook_store, jobs.queue()),
         service(jobs, executor, hash_executor, info, authenticator, logic, admin, api_keys,
-                settings, quotas) {
+                settings, quotas, webhooks) {
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -87,6 +90,8 @@ struct UsersServer {
   Quotas quotas;
   auth::Authenticator authenticator;
   jobs::JobRuntime jobs;  // not started: the job API reads the table
+  PgWebhookStore webhook_store;
+  WebhookAdmin webhooks;
   UsersServiceImpl service;
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<v1::UsersService::Stub> stub;

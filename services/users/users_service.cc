@@ -125,6 +125,24 @@ absl::Status ToProto(const absl::StatusOr<UserQuota>& quota, v1::Quota* out) {
   return absl::OkStatus();
 }
 
+// Never the secret: it is shown once, by CreateWebhook.
+void ToProto(const StoredWebhook& hook, v1::Webhook* out) {
+  out->set_id(hook.id);
+  out->set_name(hook.name);
+  out->set_url(hook.url);
+  for (const std::string& event : hook.events) out->add_events(event);
+  out->set_enabled(hook.enabled);
+  out->set_has_secret(!hook.secret.empty());
+  out->mutable_created_at()->set_seconds(absl::ToUnixSeconds(hook.created_at));
+  out->mutable_updated_at()->set_seconds(absl::ToUnixSeconds(hook.updated_at));
+}
+
+absl::Status ToProto(const absl::StatusOr<StoredWebhook>& hook, v1::Webhook* out) {
+  if (!hook.ok()) return hook.status();
+  ToProto(*hook, out);
+  return absl::OkStatus();
+}
+
 absl::Status ToProto(const absl::StatusOr<SessionTokens>& session, v1::Session* out) {
   if (!session.ok()) return session.status();
   out->set_access_token(session->access_token);
@@ -412,6 +430,109 @@ grpc::ServerUnaryReactor* UsersServiceImpl::GetQuota(grpc::CallbackServerContext
       [this, ctx, request, response](const auth::Caller& caller) {
         return ToProto(quotas_.Get(caller, request->user_id(), server::RequestId(*ctx)), response);
       });
+}
+
+grpc::ServerUnaryReactor* UsersServiceImpl::CreateWebhook(grpc::CallbackServerContext* ctx,
+                                                          const v1::CreateWebhookRequest* request,
+                                                          v1::CreateWebhookResponse* response) {
+  return server::ServeAuthenticated(
+      ctx, executor_, authenticator_, server::kPasswordChangeRequired,
+      [this, request, response](const auth::Caller& caller) -> absl::Status {
+        StoredWebhook hook;
+        hook.name = request->name();
+        hook.url = request->url();
+        hook.secret = request->secret();
+        hook.events.assign(request->events().begin(), request->events().end());
+        hook.enabled = !request->has_enabled() || request->enabled();
+        absl::StatusOr<StoredWebhook> created = webhooks_.Create(caller, std::move(hook));
+        if (!created.ok()) return created.status();
+        ToProto(*created, response->mutable_webhook());
+        response->set_secret(created->secret);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* UsersServiceImpl::ListWebhooks(grpc::CallbackServerContext* ctx,
+                                                         const v1::ListWebhooksRequest*,
+                                                         v1::ListWebhooksResponse* response) {
+  return server::ServeAuthenticated(ctx, executor_, authenticator_, server::kPasswordChangeRequired,
+                                    [this, response](const auth::Caller& caller) -> absl::Status {
+                                      absl::StatusOr<std::vector<StoredWebhook>> hooks =
+                                          webhooks_.List(caller);
+                                      if (!hooks.ok()) return hooks.status();
+                                      for (const StoredWebhook& hook : *hooks) {
+                                        ToProto(hook, response->add_webhooks());
+                                      }
+                                      return absl::OkStatus();
+                                    });
+}
+
+grpc::ServerUnaryReactor* UsersServiceImpl::UpdateWebhook(grpc::CallbackServerContext* ctx,
+                                                          const v1::UpdateWebhookRequest* request,
+                                                          v1::Webhook* response) {
+  return server::ServeAuthenticated(
+      ctx, executor_, authenticator_, server::kPasswordChangeRequired,
+      [this, request, response](const auth::Caller& caller) -> absl::Status {
+        if (request->all_events() && request->events_size() > 0) {
+          return absl::InvalidArgumentError(
+              "events and all_events: give a new filter or all_events, not both");
+        }
+        WebhookPatch patch;
+        if (request->has_name()) patch.name = request->name();
+        if (request->has_url()) patch.url = request->url();
+        if (request->has_secret()) patch.secret = request->secret();
+        if (request->all_events()) {
+          patch.events = std::vector<std::string>();
+        } else if (request->events_size() > 0) {
+          patch.events =
+              std::vector<std::string>(request->events().begin(), request->events().end());
+        }
+        if (request->has_enabled()) patch.enabled = request->enabled();
+        return ToProto(webhooks_.Update(caller, request->id(), std::move(patch)), response);
+      });
+}
+
+grpc::ServerUnaryReactor* UsersServiceImpl::DeleteWebhook(grpc::CallbackServerContext* ctx,
+                                                          const v1::DeleteWebhookRequest* request,
+                                                          v1::DeleteWebhookResponse*) {
+  return server::ServeAuthenticated(ctx, executor_, authenticator_, server::kPasswordChangeRequired,
+                                    [this, request](const auth::Caller& caller) {
+                                      return webhooks_.Delete(caller, request->id());
+                                    });
+}
+
+grpc::ServerUnaryReactor* UsersServiceImpl::TestWebhook(grpc::CallbackServerContext* ctx,
+                                                        const v1::TestWebhookRequest* request,
+                                                        v1::TestWebhookResponse* response) {
+  return server::ServeAuthenticated(
+      ctx, executor_, authenticator_, server::kPasswordChangeRequired,
+      [this, request, response](const auth::Caller& caller) -> absl::Status {
+        absl::StatusOr<int64_t> job = webhooks_.Test(caller, request->id());
+        if (!job.ok()) return job.status();
+        response->set_job_id(*job);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* UsersServiceImpl::ListWebhookTargets(
+    grpc::CallbackServerContext* ctx, const v1::ListWebhookTargetsRequest*,
+    v1::ListWebhookTargetsResponse* response) {
+  return server::ServeAuthenticated(ctx, executor_, authenticator_, server::kPasswordChangeRequired,
+                                    [this, response](const auth::Caller& caller) -> absl::Status {
+                                      absl::StatusOr<std::vector<StoredWebhook>> hooks =
+                                          webhooks_.Targets(caller);
+                                      if (!hooks.ok()) return hooks.status();
+                                      for (const StoredWebhook& hook : *hooks) {
+                                        v1::WebhookTarget* target = response->add_targets();
+                                        target->set_id(hook.id);
+                                        target->set_name(hook.name);
+                                        target->set_url(hook.url);
+                                        target->set_secret(hook.secret);
+                                        for (const std::string& event : hook.events)
+                                          target->add_events(event);
+                                      }
+                                      return absl::OkStatus();
+                                    });
 }
 
 }  // namespace kiosk::users

@@ -13,6 +13,7 @@
 #include "services/users/quota.h"
 #include "services/users/system_settings.h"
 #include "services/users/user_admin.h"
+#include "services/users/webhook_admin.h"
 
 namespace kiosk::users {
 
@@ -23,14 +24,16 @@ class UsersServiceImpl final
   UsersServiceImpl(jobs::JobRuntime& jobs, server::Executor& executor,
                    server::Executor& hash_executor, const server::ServiceInfoSource& info,
                    const auth::Authenticator& authenticator, AuthLogic& logic, UserAdmin& admin,
-                   ApiKeys& api_keys, SystemSettings& settings, Quotas& quotas)
+                   ApiKeys& api_keys, SystemSettings& settings, Quotas& quotas,
+                   WebhookAdmin& webhooks)
       : JobsRpc(jobs, executor, info, authenticator),
         hash_executor_(hash_executor),
         logic_(logic),
         admin_(admin),
         api_keys_(api_keys),
         settings_(settings),
-        quotas_(quotas) {}
+        quotas_(quotas),
+        webhooks_(webhooks) {}
 
   grpc::ServerUnaryReactor* Login(grpc::CallbackServerContext* ctx, const v1::LoginRequest* request,
                                   v1::Session* response) override;
@@ -86,6 +89,24 @@ class UsersServiceImpl final
   grpc::ServerUnaryReactor* GetQuota(grpc::CallbackServerContext* ctx,
                                      const v1::GetQuotaRequest* request,
                                      v1::Quota* response) override;
+  grpc::ServerUnaryReactor* CreateWebhook(grpc::CallbackServerContext* ctx,
+                                          const v1::CreateWebhookRequest* request,
+                                          v1::CreateWebhookResponse* response) override;
+  grpc::ServerUnaryReactor* ListWebhooks(grpc::CallbackServerContext* ctx,
+                                         const v1::ListWebhooksRequest* request,
+                                         v1::ListWebhooksResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateWebhook(grpc::CallbackServerContext* ctx,
+                                          const v1::UpdateWebhookRequest* request,
+                                          v1::Webhook* response) override;
+  grpc::ServerUnaryReactor* DeleteWebhook(grpc::CallbackServerContext* ctx,
+                                          const v1::DeleteWebhookRequest* request,
+                                          v1::DeleteWebhookResponse* response) override;
+  grpc::ServerUnaryReactor* TestWebhook(grpc::CallbackServerContext* ctx,
+                                        const v1::TestWebhookRequest* request,
+                                        v1::TestWebhookResponse* response) override;
+  grpc::ServerUnaryReactor* ListWebhookTargets(grpc::CallbackServerContext* ctx,
+                                               const v1::ListWebhookTargetsRequest* request,
+                                               v1::ListWebhookTargetsResponse* response) override;
 
  private:
   server::Executor& hash_executor_;
@@ -94,6 +115,7 @@ class UsersServiceImpl final
   ApiKeys& api_keys_;
   SystemSettings& settings_;
   Quotas& quotas_;
+  WebhookAdmin& webhooks_;
 };
 
 // The address of the client, without the port ("ipv4:1.2.3.4:5" -> "1.2.3.4").

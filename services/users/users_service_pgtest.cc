@@ -14,6 +14,7 @@
 #include "migrations/runner/migrator.h"
 #include "services/users/media_request_counter.h"
 #include "services/users/pg_user_store.h"
+#include "services/users/pg_webhook_store.h"
 #include "services/users/users_service.h"
 
 namespace kiosk::users {
@@ -48,9 +49,11 @@ class UsersServiceTest : public kiosk::testing::PgTest {
     authenticator_ = std::make_unique<auth::Authenticator>(
         jwt_, [this](absl::string_view key) { return api_keys_->Resolve(key); });
     jobs_ = std::make_unique<jobs::JobRuntime>(*pool_, "users", jobs::RuntimeOptions{});
+    webhook_store_ = std::make_unique<PgWebhookStore>(*pool_);
+    webhooks_ = std::make_unique<WebhookAdmin>(*webhook_store_, jobs_->queue());
     service_ = std::make_unique<UsersServiceImpl>(*jobs_, executor_, hash_executor_, *info_,
                                                   *authenticator_, *logic_, *admin_, *api_keys_,
-                                                  *settings_, *quotas_);
+                                                  *settings_, *quotas_, *webhooks_);
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -129,6 +132,8 @@ class UsersServiceTest : public kiosk::testing::PgTest {
   std::unique_ptr<GrpcMediaRequestCounter> media_counter_;
   std::unique_ptr<Quotas> quotas_;
   std::unique_ptr<jobs::JobRuntime> jobs_;
+  std::unique_ptr<PgWebhookStore> webhook_store_;
+  std::unique_ptr<WebhookAdmin> webhooks_;
   std::unique_ptr<UsersServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::UsersService::Stub> stub_;
