@@ -13,13 +13,11 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "common/grpc_status.h"
 
 namespace kiosk::gateway {
 
 int HttpStatusForGrpcCode(grpc::StatusCode code);
-
-// "NOT_FOUND" for grpc::StatusCode::NOT_FOUND; "UNKNOWN" outside the range.
-absl::string_view GrpcCodeName(int code);
 
 // The JSON error body. `retry_after_seconds` adds a google.rpc.RetryInfo
 // detail (the HTTP answer also gets a Retry-After header).

@@ -15,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/grpc_status.h"
 
 namespace kiosk::gateway {
 namespace {
@@ -40,26 +41,6 @@ constexpr int kBuckets = kBucketBoundsNanos.size() + 1;
 // cannot wrap the sum around.
 constexpr int64_t kMaxLatencyNanos = 3600 * kNanosPerSecond;
 
-// Canonical gRPC code names, indexed by code (grpc/include/grpc/status.h).
-constexpr std::array<const char*, 17> kGrpcCodeNames = {
-    "OK",
-    "CANCELLED",
-    "UNKNOWN",
-    "INVALID_ARGUMENT",
-    "DEADLINE_EXCEEDED",
-    "NOT_FOUND",
-    "ALREADY_EXISTS",
-    "PERMISSION_DENIED",
-    "RESOURCE_EXHAUSTED",
-    "FAILED_PRECONDITION",
-    "ABORTED",
-    "OUT_OF_RANGE",
-    "UNIMPLEMENTED",
-    "INTERNAL",
-    "UNAVAILABLE",
-    "DATA_LOSS",
-    "UNAUTHENTICATED",
-};
 constexpr int kGrpcUnknown = 2;
 
 constexpr std::memory_order kRelaxed = std::memory_order_relaxed;
@@ -112,7 +93,7 @@ struct alignas(64) GatewayMetrics::RouteStats {
   // Non-cumulative: bucket i counts latencies in (bound[i-1], bound[i]].
   std::array<std::atomic<uint64_t>, kBuckets> latency_buckets{};
   std::atomic<uint64_t> latency_sum_nanos{0};
-  std::array<std::atomic<uint64_t>, kGrpcCodeNames.size()> upstream_errors{};
+  std::array<std::atomic<uint64_t>, kGrpcCodeCount> upstream_errors{};
 };
 
 GatewayMetrics::GatewayMetrics(std::vector<std::string> route_names) {
@@ -163,7 +144,7 @@ void GatewayMetrics::RecordRequest(int route_index, int http_status, absl::Durat
 
 void GatewayMetrics::RecordUpstreamError(int route_index, int grpc_code) {
   if (grpc_code == 0) return;
-  if (grpc_code < 0 || static_cast<size_t>(grpc_code) >= kGrpcCodeNames.size()) {
+  if (grpc_code < 0 || grpc_code >= kGrpcCodeCount) {
     grpc_code = kGrpcUnknown;
   }
   stats_[SlotOf(route_index)].upstream_errors[grpc_code].fetch_add(1, kRelaxed);
@@ -247,11 +228,11 @@ void GatewayMetrics::RenderUpstreamErrors(std::string& out) const {
                      "gRPC code.");
   for (size_t slot = 0; slot < slot_labels_.size(); ++slot) {
     const RouteStats& stats = stats_[slot];
-    for (size_t code = 1; code < kGrpcCodeNames.size(); ++code) {
+    for (int code = 1; code < kGrpcCodeCount; ++code) {
       const uint64_t count = stats.upstream_errors[code].load(kRelaxed);
       if (count == 0) continue;
       absl::StrAppend(&out, kUpstreamErrorsName, "{", slot_labels_[slot], ",grpc_code=\"",
-                      kGrpcCodeNames[code], "\"} ", count, "\n");
+                      GrpcCodeName(code), "\"} ", count, "\n");
     }
   }
 }

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
@@ -111,6 +112,17 @@ std::optional<std::string> Subprocess::WaitForOutput(const std::string& needle,
     if (absl::Now() > deadline || Wait(absl::ZeroDuration()).has_value()) return std::nullopt;
     absl::SleepFor(absl::Milliseconds(20));
   }
+}
+
+int WaitForListeningPort(Subprocess& proc, absl::Duration timeout) {
+  std::optional<std::string> line = proc.WaitForOutput("event=listening", timeout);
+  if (!line) return 0;
+  size_t at = line->find(" port=");
+  if (at == std::string::npos) return 0;
+  std::string digits = line->substr(at + 6);
+  digits = digits.substr(0, digits.find_first_not_of("0123456789"));
+  int port = 0;
+  return absl::SimpleAtoi(digits, &port) ? port : 0;
 }
 
 }  // namespace kiosk::testing

@@ -38,11 +38,16 @@ class Subprocess {
   std::optional<std::string> WaitForOutput(const std::string& needle, absl::Duration timeout);
 
  private:
-  Subprocess(pid_t pid, std::string output_path) : pid_(pid), output_path_(std::move(output_path)) {}
+  Subprocess(pid_t pid, std::string output_path)
+      : pid_(pid), output_path_(std::move(output_path)) {}
   pid_t pid_;
   std::string output_path_;
   std::optional<int> exit_code_;
 };
+
+// The port a kiosk binary logged in its `event=listening ... port=N` line
+// (it listens on port 0 in tests), or 0 when it did not within `timeout`.
+int WaitForListeningPort(Subprocess& proc, absl::Duration timeout = absl::Seconds(20));
 
 }  // namespace kiosk::testing
 

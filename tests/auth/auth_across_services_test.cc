@@ -1,8 +1,8 @@
 // kiosk-users issues access tokens and API keys; another service (kiosk-plex)
 // accepts both, refuses forged or revoked ones, and says UNAVAILABLE when it
 // cannot ask kiosk-users about a key.
-#include <grpcpp/grpcpp.h>
 #include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include "absl/strings/numbers.h"
@@ -17,20 +17,12 @@ namespace {
 
 using ::kiosk::testing::PgCluster;
 using ::kiosk::testing::Subprocess;
+using ::kiosk::testing::WaitForListeningPort;
 namespace users_v1 = ::kiosk::users::v1;
 
 constexpr char kSecret[] = "across-services-secret-0123456789abcdef";
 
 std::string Bin(const std::string& name) { return absl::StrCat(KIOSK_BIN_DIR, "/", name); }
-
-int PortOf(Subprocess& proc) {
-  std::optional<std::string> line = proc.WaitForOutput("event=listening", absl::Seconds(20));
-  if (!line) return 0;
-  std::string digits = line->substr(line->find(" port=") + 6);
-  int port = 0;
-  return absl::SimpleAtoi(digits.substr(0, digits.find_first_not_of("0123456789")), &port) ? port
-                                                                                           : 0;
-}
 
 class AuthAcrossServicesTest : public ::testing::Test {
  protected:
@@ -49,7 +41,7 @@ class AuthAcrossServicesTest : public ::testing::Test {
         {{"LISTEN_ADDR", "127.0.0.1:0"}, {"DATABASE_URL", url}, {"SECRET_KEY", kSecret}});
     ASSERT_TRUE(users.ok());
     users_.emplace(*std::move(users));
-    int users_port = PortOf(*users_);
+    int users_port = WaitForListeningPort(*users_);
     ASSERT_GT(users_port, 0) << users_->Output();
     absl::StatusOr<Subprocess> plex = Subprocess::Start(
         {Bin("kiosk-plex")}, {{"LISTEN_ADDR", "127.0.0.1:0"},
@@ -58,7 +50,7 @@ class AuthAcrossServicesTest : public ::testing::Test {
                               {"USERS_ADDR", absl::StrCat("127.0.0.1:", users_port)}});
     ASSERT_TRUE(plex.ok());
     plex_.emplace(*std::move(plex));
-    int plex_port = PortOf(*plex_);
+    int plex_port = WaitForListeningPort(*plex_);
     ASSERT_GT(plex_port, 0) << plex_->Output();
     users_stub_ = users_v1::UsersService::NewStub(grpc::CreateChannel(
         absl::StrCat("127.0.0.1:", users_port), grpc::InsecureChannelCredentials()));

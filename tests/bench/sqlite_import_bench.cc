@@ -63,8 +63,8 @@ SELECT i, 'rk' || i, 1, 'movie', 'Title ' || i, 1990 + i %% 30, 'plex://movie/' 
 bool WriteSqlite(const std::string& path, int rows) {
   sqlite3* db = nullptr;
   if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) return false;
-  std::string sql = absl::StrCat(kiosk::migrate::kOldAppSqliteSchema, kAdminSql,
-                                 absl::StrFormat(kRowsSql, rows));
+  std::string sql =
+      absl::StrCat(kiosk::migrate::kOldAppSqliteSchema, kAdminSql, absl::StrFormat(kRowsSql, rows));
   char* error = nullptr;
   bool ok = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error) == SQLITE_OK;
   if (!ok) std::cerr << "sqlite: " << error << "\n";

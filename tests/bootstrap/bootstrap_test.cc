@@ -2,23 +2,22 @@
 // health SERVING, reflection lists and describes the service, NOT_SERVING
 // while PostgreSQL is stopped and SERVING again after, exit 0 on SIGTERM;
 // bad configuration exits 2 with one line naming the variable.
-#include <grpcpp/grpcpp.h>
 #include <gmock/gmock.h>
+#include <google/protobuf/descriptor.pb.h>
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <future>
 
-#include <google/protobuf/descriptor.pb.h>
-
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/auth/jwt.h"
 #include "common/testing/pg_cluster.h"
 #include "common/testing/subprocess.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
-#include "common/auth/jwt.h"
 #include "kiosk/plex/v1/plex_service.grpc.pb.h"
 #include "kiosk/users/v1/users_service.grpc.pb.h"
 
@@ -39,15 +38,6 @@ struct Binary {
 };
 
 std::string BinPath(const std::string& name) { return absl::StrCat(KIOSK_BIN_DIR, "/", name); }
-
-int ParsePort(const std::string& listening_line) {
-  size_t at = listening_line.find(" port=");
-  int port = 0;
-  if (at == std::string::npos) return 0;
-  std::string digits = listening_line.substr(at + 6);
-  digits = digits.substr(0, digits.find_first_not_of("0123456789"));
-  return absl::SimpleAtoi(digits, &port) ? port : 0;
-}
 
 HealthCheckResponse::ServingStatus Health(grpc::health::v1::Health::Stub& stub,
                                           const std::string& service) {
@@ -116,13 +106,11 @@ TEST_P(BootstrapTest, ServesHealthAndReflectionFollowsTheDatabaseAndStopsCleanly
                                                  {"DB_HEALTH_INTERVAL", "0.2"},
                                                  {"SHUTDOWN_GRACE", "5"}});
   ASSERT_TRUE(proc.ok()) << proc.status();
-  std::optional<std::string> listening = proc->WaitForOutput("event=listening", absl::Seconds(20));
-  ASSERT_TRUE(listening.has_value()) << proc->Output();
-  int port = ParsePort(*listening);
-  ASSERT_GT(port, 0) << *listening;
+  int port = testing::WaitForListeningPort(*proc);
+  ASSERT_GT(port, 0) << proc->Output();
 
-  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
-                                     grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
   auto health = grpc::health::v1::Health::NewStub(channel);
   EXPECT_TRUE(WaitForHealth(*health, "", HealthCheckResponse::SERVING, absl::Seconds(10)))
       << proc->Output();
@@ -155,16 +143,16 @@ TEST_P(BootstrapTest, ServesHealthAndReflectionFollowsTheDatabaseAndStopsCleanly
   EXPECT_THAT(proc->Output(), HasSubstr("event=stopped"));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    AllServices, BootstrapTest,
-    ::testing::Values(Binary{"kiosk-users", "kiosk.users.v1.UsersService"},
-                      Binary{"kiosk-media", "kiosk.media.v1.MediaService"},
-                      Binary{"kiosk-downloads", "kiosk.downloads.v1.DownloadsService"},
-                      Binary{"kiosk-plex", "kiosk.plex.v1.PlexService"}),
-    [](const ::testing::TestParamInfo<Binary>& info) {
-      std::string name = info.param.name.substr(6);  // drop "kiosk-"
-      return name;
-    });
+INSTANTIATE_TEST_SUITE_P(AllServices, BootstrapTest,
+                         ::testing::Values(Binary{"kiosk-users", "kiosk.users.v1.UsersService"},
+                                           Binary{"kiosk-media", "kiosk.media.v1.MediaService"},
+                                           Binary{"kiosk-downloads",
+                                                  "kiosk.downloads.v1.DownloadsService"},
+                                           Binary{"kiosk-plex", "kiosk.plex.v1.PlexService"}),
+                         [](const ::testing::TestParamInfo<Binary>& info) {
+                           std::string name = info.param.name.substr(6);  // drop "kiosk-"
+                           return name;
+                         });
 
 constexpr char kSecret[] = "bootstrap-test-secret-0123456789abcdef";
 
@@ -175,7 +163,8 @@ std::string Token(const std::string& role) {
                                                    .must_change_password = false,
                                                    .token_id = "bootstrap",
                                                    .issued_at = now,
-                                                   .expires_at = now + absl::Minutes(5), .service = ""});
+                                                   .expires_at = now + absl::Minutes(5),
+                                                   .service = ""});
 }
 
 // Every service checks the caller on its RPCs: no token, no answer; a user
@@ -188,10 +177,10 @@ TEST(ServiceInfoTest, NeedsAnAdminTokenAndReportsVersionAndDatabase) {
                                 {"SECRET_KEY", kSecret},
                                 {"DATABASE_URL", (*cluster)->url().ToConnString()}});
   ASSERT_TRUE(proc.ok());
-  std::optional<std::string> listening = proc->WaitForOutput("event=listening", absl::Seconds(20));
-  ASSERT_TRUE(listening.has_value()) << proc->Output();
-  auto stub = kiosk::plex::v1::PlexService::NewStub(grpc::CreateChannel(
-      absl::StrCat("127.0.0.1:", ParsePort(*listening)), grpc::InsecureChannelCredentials()));
+  const int port = testing::WaitForListeningPort(*proc);
+  ASSERT_GT(port, 0) << proc->Output();
+  auto stub = kiosk::plex::v1::PlexService::NewStub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
   auto call = [&](const std::string& authorization, kiosk::common::v1::ServiceInfo* info) {
     grpc::ClientContext ctx;
     ctx.AddMetadata("x-request-id", "bootstrap-test-1");
@@ -234,9 +223,9 @@ void StartUsers(const std::string& grace, RunningService* out) {
   std::optional<std::string> listening =
       out->proc->WaitForOutput("event=database_reachable", absl::Seconds(20));
   ASSERT_TRUE(listening.has_value()) << out->proc->Output();
-  int port = ParsePort(*out->proc->WaitForOutput("event=listening", absl::Seconds(1)));
-  out->stub = kiosk::users::v1::UsersService::NewStub(grpc::CreateChannel(
-      absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+  int port = testing::WaitForListeningPort(*out->proc, absl::Seconds(1));
+  out->stub = kiosk::users::v1::UsersService::NewStub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
 }
 
 // Starts GetServiceInfo on another thread; it blocks while the database is frozen.

@@ -22,20 +22,12 @@ using ::kiosk::gateway::testing::HttpCall;
 using ::kiosk::gateway::testing::HttpTestResponse;
 using ::kiosk::testing::PgCluster;
 using ::kiosk::testing::Subprocess;
+using ::kiosk::testing::WaitForListeningPort;
 using ::testing::HasSubstr;
 
 constexpr char kSecret[] = "gateway-users-test-secret-0123456789abcdef";
 
 std::string Bin(const std::string& name) { return absl::StrCat(KIOSK_BIN_DIR, "/", name); }
-
-int PortOf(Subprocess& proc) {
-  std::optional<std::string> line = proc.WaitForOutput("event=listening", absl::Seconds(20));
-  if (!line) return 0;
-  std::string digits = line->substr(line->find(" port=") + 6);
-  int port = 0;
-  return absl::SimpleAtoi(digits.substr(0, digits.find_first_not_of("0123456789")), &port) ? port
-                                                                                           : 0;
-}
 
 nlohmann::json Json(const HttpTestResponse& response) {
   return nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
@@ -57,7 +49,7 @@ class GatewayUsersTest : public ::testing::Test {
         {{"LISTEN_ADDR", "127.0.0.1:0"}, {"DATABASE_URL", url}, {"SECRET_KEY", kSecret}});
     ASSERT_TRUE(users.ok());
     users_.emplace(*std::move(users));
-    const int users_port = PortOf(*users_);
+    const int users_port = WaitForListeningPort(*users_);
     ASSERT_GT(users_port, 0) << users_->Output();
     // Only kiosk-users runs; the other services point at a closed port.
     absl::StatusOr<Subprocess> gateway = Subprocess::Start(
@@ -68,7 +60,7 @@ class GatewayUsersTest : public ::testing::Test {
                                  {"PLEX_ADDR", "127.0.0.1:1"}});
     ASSERT_TRUE(gateway.ok());
     gateway_.emplace(*std::move(gateway));
-    port_ = PortOf(*gateway_);
+    port_ = WaitForListeningPort(*gateway_);
     ASSERT_GT(port_, 0) << gateway_->Output();
   }
 
