@@ -5,6 +5,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/server/page_token.h"
 
 namespace kiosk::server {
 namespace {
@@ -43,21 +44,6 @@ absl::Status ToProto(const absl::StatusOr<jobs::Job>& job, v1::Job* out) {
   return absl::OkStatus();
 }
 
-// Page tokens are opaque: the id to continue below, base64url.
-std::string PageToken(int64_t before_id) {
-  return absl::WebSafeBase64Escape(absl::StrCat("j", before_id));
-}
-absl::StatusOr<int64_t> ParsePageToken(const std::string& token) {
-  if (token.empty()) return 0;
-  std::string raw;
-  int64_t id = 0;
-  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.size() < 2 || raw[0] != 'j' ||
-      !absl::SimpleAtoi(raw.substr(1), &id) || id <= 0) {
-    return absl::InvalidArgumentError("page_token is not one this service issued");
-  }
-  return id;
-}
-
 }  // namespace
 
 absl::Status ListJobs(jobs::JobQueue& queue, const v1::ListJobsRequest& request,
@@ -65,7 +51,7 @@ absl::Status ListJobs(jobs::JobQueue& queue, const v1::ListJobsRequest& request,
   if (request.page_size() < 0 || request.page_size() > 200) {
     return absl::InvalidArgumentError("page_size must be within 1..200 (0 = 50)");
   }
-  absl::StatusOr<int64_t> before = ParsePageToken(request.page_token());
+  absl::StatusOr<int64_t> before = DecodePageToken('j', request.page_token(), 1, INT64_MAX);
   if (!before.ok()) return before.status();
   const int size = request.page_size() == 0 ? 50 : request.page_size();
   // One more than asked tells whether another page follows.
@@ -78,7 +64,7 @@ absl::Status ListJobs(jobs::JobQueue& queue, const v1::ListJobsRequest& request,
     ToProto((*found)[i], response->add_jobs());
   }
   if (static_cast<int>(found->size()) > size) {
-    response->set_next_page_token(PageToken((*found)[size - 1].id));
+    response->set_next_page_token(EncodePageToken('j', (*found)[size - 1].id));
   }
   return absl::OkStatus();
 }

@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/server/authenticated.h"
+#include "common/server/page_token.h"
 #include "common/server/request_context.h"
 
 namespace kiosk::users {
@@ -77,19 +78,6 @@ absl::Status ToProto(const absl::StatusOr<std::vector<SettingView>>& views,
     }
   }
   return absl::OkStatus();
-}
-
-// Page tokens are opaque to clients: an offset, base64url-encoded.
-std::string PageToken(int offset) { return absl::WebSafeBase64Escape(absl::StrCat("o", offset)); }
-absl::StatusOr<int> ParsePageToken(const std::string& token) {
-  if (token.empty()) return 0;
-  std::string raw;
-  int offset = 0;
-  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.empty() || raw[0] != 'o' ||
-      !absl::SimpleAtoi(raw.substr(1), &offset) || offset < 0) {
-    return absl::InvalidArgumentError("page_token is not one this service issued");
-  }
-  return offset;
 }
 
 // proto3 optional quota: a negative value means "clear".
@@ -245,17 +233,20 @@ grpc::ServerUnaryReactor* UsersServiceImpl::ListUsers(grpc::CallbackServerContex
   return server::ServeAuthenticated(
       ctx, executor_, authenticator_, server::kPasswordChangeRequired,
       [this, request, response](const auth::Caller& caller) -> absl::Status {
-        absl::StatusOr<int> offset = ParsePageToken(request->page_token());
+        absl::StatusOr<int64_t> offset =
+            server::DecodePageToken('o', request->page_token(), 0, INT32_MAX);
         if (!offset.ok()) return offset.status();
         UserFilter filter;
         filter.role = RoleName(request->role());
         if (request->has_is_active()) filter.is_active = request->is_active();
         filter.search = request->search();
-        absl::StatusOr<UserPage> page = admin_.List(caller, filter, request->page_size(), *offset);
+        absl::StatusOr<UserPage> page =
+            admin_.List(caller, filter, request->page_size(), static_cast<int>(*offset));
         if (!page.ok()) return page.status();
         for (const User& user : page->users) ToProto(user, response->add_users());
         response->set_total_size(page->total);
-        if (page->next_offset >= 0) response->set_next_page_token(PageToken(page->next_offset));
+        if (page->next_offset >= 0)
+          response->set_next_page_token(server::EncodePageToken('o', page->next_offset));
         return absl::OkStatus();
       });
 }
