@@ -1,7 +1,9 @@
 #include "services/users/settings_schema.h"
 
 #include "absl/strings/match.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 
 namespace kiosk::users {
 namespace {
@@ -31,14 +33,31 @@ const std::vector<SettingDef>& SettingDefinitions() {
       {"app.url", T::kUrl, "public address of the kiosk page", nullptr},
       {"plex.url", T::kUrl, "Plex Media Server, e.g. http://plex:32400", nullptr},
       {"plex.token", T::kSecret, "X-Plex-Token of the server owner", nullptr},
+      {"plex.path_map", T::kPathMap,
+       "folders Plex sees under another path, e.g. /data/movies=/srv/media/movies;/data/tv=/srv/tv",
+       nullptr},
+      {"plex.sync_minutes", T::kInteger, "minutes between incremental library syncs", 5, 1, 1440},
+      {"plex.full_sync_hours", T::kInteger, "hours between full library syncs", 24, 1, 720},
       {"qbittorrent.url", T::kUrl, "qBittorrent WebUI, e.g. http://qbittorrent:8080", nullptr},
       {"qbittorrent.username", T::kString, "qBittorrent WebUI user", nullptr},
       {"qbittorrent.password", T::kSecret, "qBittorrent WebUI password", nullptr},
+      {"qbittorrent.category", T::kString, "qBittorrent category of plex-kiosk's torrents",
+       "plex-kiosk"},
       {"tmdb.api_key", T::kSecret, "TMDB v3 API key or v4 read access token", nullptr},
+      {"tmdb.url", T::kUrl, "TMDB API v3 base address", "https://api.themoviedb.org/3"},
       {"tmdb.default_language", T::kLanguage, "language of search results: fr or en", "fr"},
       {"library.movies_path", T::kAbsolutePath, "Plex library folder for films", nullptr},
       {"library.tv_path", T::kAbsolutePath, "Plex library folder for series", nullptr},
       {"downloads.path", T::kAbsolutePath, "where qBittorrent saves downloads", nullptr},
+      {"downloads.stall_minutes", T::kInteger, "minutes without progress before a download is stalled",
+       30, 1, 10080},
+      {"downloads.seed_ratio", T::kNumber, "share ratio to reach before a torrent is removed", 1, 0,
+       100},
+      {"downloads.seed_minutes", T::kInteger, "minutes to seed before a torrent is removed", 0, 0,
+       525600},
+      {"downloads.remove_torrents", T::kBoolean, "remove torrents from qBittorrent once seeded",
+       true},
+      {"downloads.history_days", T::kInteger, "days of transfer history kept", 90, 1, 3650},
       {"quota.movie_limit", T::kInteger, "films a user may request per window (0 = no limit)", 0, 0,
        10000},
       {"quota.movie_days", T::kInteger, "length of the film quota window in days", 7, 1, 3650},
@@ -69,10 +88,14 @@ absl::string_view SettingTypeName(SettingType type) {
       return "path";
     case T::kInteger:
       return "integer";
+    case T::kNumber:
+      return "number";
     case T::kBoolean:
       return "boolean";
     case T::kLanguage:
       return "language";
+    case T::kPathMap:
+      return "path_map";
   }
   return "string";
 }
@@ -83,6 +106,14 @@ absl::StatusOr<nlohmann::json> ValidateSetting(const SettingDef& def, const nloh
       if (!value.is_number_integer()) return Invalid(def, "must be a whole number");
       int64_t v = value.get<int64_t>();
       if (v < def.min || v > def.max) {
+        return Invalid(def, absl::StrCat("must be from ", def.min, " to ", def.max));
+      }
+      return value;
+    }
+    case T::kNumber: {
+      if (!value.is_number()) return Invalid(def, "must be a number");
+      double v = value.get<double>();
+      if (!(v >= def.min && v <= def.max)) {
         return Invalid(def, absl::StrCat("must be from ", def.min, " to ", def.max));
       }
       return value;
@@ -110,6 +141,16 @@ absl::StatusOr<nlohmann::json> ValidateSetting(const SettingDef& def, const nloh
       return value;
     case T::kLanguage:
       if (text != "fr" && text != "en") return Invalid(def, "must be fr or en");
+      return value;
+    case T::kPathMap:
+      for (absl::string_view pair : absl::StrSplit(text, ';', absl::SkipWhitespace())) {
+        std::vector<absl::string_view> sides = absl::StrSplit(pair, '=');
+        if (sides.size() != 2 || !absl::StartsWith(absl::StripAsciiWhitespace(sides[0]), "/") ||
+            !absl::StartsWith(absl::StripAsciiWhitespace(sides[1]), "/")) {
+          return Invalid(def, absl::StrCat("\"", pair,
+                                           "\" must be <Plex path>=<local path>, both absolute"));
+        }
+      }
       return value;
     default:
       return value;

@@ -13,14 +13,24 @@
 
 namespace kiosk::users {
 
-enum class SettingType { kString, kUrl, kSecret, kAbsolutePath, kInteger, kBoolean, kLanguage };
+enum class SettingType {
+  kString,
+  kUrl,
+  kSecret,
+  kAbsolutePath,
+  kInteger,
+  kNumber,
+  kBoolean,
+  kLanguage,
+  kPathMap,
+};
 
 struct SettingDef {
   std::string key;
   SettingType type;
   std::string description;
   nlohmann::json default_value;  // null = unset
-  int min = 0;                   // kInteger only
+  int min = 0;                   // kInteger and kNumber only
   int max = 0;
 };
 
@@ -30,7 +40,9 @@ const SettingDef* FindSetting(absl::string_view key);
 absl::string_view SettingTypeName(SettingType type);
 
 // The value to store, or InvalidArgument naming the key and the rule.
-// URLs must be http(s) with a host; paths absolute; integers in range.
+// URLs must be http(s) with a host; paths absolute; numbers in range; a
+// path map is "<Plex path>=<local path>" pairs separated by ";", each
+// side absolute.
 absl::StatusOr<nlohmann::json> ValidateSetting(const SettingDef& def, const nlohmann::json& value);
 
 }  // namespace kiosk::users
