@@ -23,25 +23,15 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 mkdir -p "$work"
 
-declare -A hint=([node]="apt-get install nodejs" [npm]="apt-get install npm"
-                 [kubectl]="apt-get install kubernetes-client" [docker-compose]="apt-get install docker-compose")
-for tool in node npm kubectl docker-compose; do
+declare -A hint=([kubectl]="apt-get install kubernetes-client" [docker-compose]="apt-get install docker-compose")
+for tool in kubectl docker-compose; do
   if ! command -v "$tool" >/dev/null; then
     echo "FAIL: $tool not found; install it (Debian: ${hint[$tool]}; scripts/install-deps.sh does)" >&2
     exit 1
   fi
 done
 
-want="$(sha256sum "$here/package-lock.json" | cut -d' ' -f1)"
-stamp="$here/node_modules/.kiosk-package-lock.sha256"
-(
-  flock 9
-  if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
-    echo "npm ci in $here"
-    npm ci --prefix "$here" --no-audit --no-fund >&2
-    echo "$want" >"$stamp"
-  fi
-) 9>"$here/.install.lock"
+"$here/../../scripts/npm-ci.sh" "$here"
 
 failed=0
 fail() { echo "FAIL: $*" >&2; failed=1; }
