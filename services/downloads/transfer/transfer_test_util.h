@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -43,10 +44,13 @@ inline void WriteFile(const std::string& path, const std::string& content) {
 inline void WriteRandomFile(const std::string& path, int64_t size, uint32_t seed = 1) {
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
   std::ofstream out(path, std::ios::binary);
-  std::mt19937 random(seed);
+  std::mt19937_64 random(seed);
   std::string block(1 << 20, '\0');
   for (int64_t done = 0; done < size;) {
-    for (char& c : block) c = static_cast<char>(random());
+    for (size_t i = 0; i + 8 <= block.size(); i += 8) {
+      uint64_t word = random();
+      std::memcpy(&block[i], &word, 8);
+    }
     int64_t n = std::min<int64_t>(block.size(), size - done);
     out.write(block.data(), n);
     done += n;
@@ -54,8 +58,12 @@ inline void WriteRandomFile(const std::string& path, int64_t size, uint32_t seed
 }
 
 inline std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return "";
+  std::string content(static_cast<size_t>(in.tellg()), '\0');
+  in.seekg(0);
+  in.read(content.data(), static_cast<std::streamsize>(content.size()));
+  return content;
 }
 
 inline bool Exists(const std::string& path) {
