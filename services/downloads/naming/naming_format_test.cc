@@ -64,6 +64,8 @@ INSTANTIATE_TEST_SUITE_P(
         FormatCase{"{Movie TitleThe}", "Matrix, The"},
         FormatCase{"{Movie CleanTitleThe}", "Matrix The"},  // Radarr: CleanTitle drops the comma
         FormatCase{"{Movie OriginalTitle}", "The Matrix"},
+        FormatCase{"{Movie CleanOriginalTitle}", "The Matrix"},
+        FormatCase{"{Movie TitleYear}", "The Matrix (1999)"},
         FormatCase{"{Movie TitleFirstCharacter}", "M"},
         FormatCase{"{Release Year}", "1999"},
         FormatCase{"{ImdbId}", "tt0133093"},
@@ -113,6 +115,10 @@ INSTANTIATE_TEST_SUITE_P(
         FormatCase{"{Series CleanTitle}", "Le Bureau des Legendes"},
         FormatCase{"{Series CleanTitleYear}", "Le Bureau des Legendes 2015"},
         FormatCase{"{Series Year}", "2015"},
+        FormatCase{"{Series TitleThe}", "Le Bureau des Légendes"},
+        FormatCase{"{Series TitleWithoutYear}", "Le Bureau des Légendes"},
+        FormatCase{"{Series Title:EN}", "The Bureau"},
+        FormatCase{"{Series TitleFirstCharacter}", "L"},
         FormatCase{"{TvdbId}", "295730"},
         FormatCase{"{tvdb-{TvdbId}}", "{tvdb-295730}"},
         FormatCase{"{season}", "5"},
@@ -193,6 +199,15 @@ TEST(RenderFormatTest, AccentsAndFrenchTitlesAreKept) {
   EXPECT_THAT(RenderFormat("{Movie CleanTitle}", c, {}), IsOkAndHolds("Le Fabuleux Destin d'Amelie Poulain"));
   EXPECT_THAT(RenderFormat("{Movie.CleanTitle:EN}", c, {}), IsOkAndHolds("Amelie"));
   EXPECT_THAT(RenderFormat("{Movie Title:20}", c, {}), IsOkAndHolds("Le Fabuleux Desti..."));
+}
+
+TEST(RenderFormatTest, OriginalTitleDiffersFromTheRequestTitle) {
+  NamingContext c;
+  c.title = "Spirited Away";
+  c.original_title = "千と千尋の神隠し";
+  c.year = 2001;
+  EXPECT_THAT(RenderFormat("{Movie OriginalTitle} ({Release Year})", c, {}), IsOkAndHolds("千と千尋の神隠し (2001)"));
+  EXPECT_THAT(RenderFormat("{Movie TitleThe}", c, {}), IsOkAndHolds("Spirited Away"));
 }
 
 TEST(RenderFormatTest, WindowsReservedNameFromATitle) {

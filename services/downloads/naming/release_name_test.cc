@@ -196,3 +196,40 @@ TEST(ParseReleaseNameTest, EmptyAndGarbageNeverCrash) {
 
 }  // namespace
 }  // namespace kiosk::downloads::naming
+
+namespace kiosk::downloads::naming {
+namespace {
+
+struct LanguageCase {
+  std::string word;
+  std::string tag;
+};
+class LanguageTagTest : public ::testing::TestWithParam<LanguageCase> {};
+
+// Each spelling, alone after a year, in a movie name and in an episode name.
+TEST_P(LanguageTagTest, IsNormalised) {
+  const LanguageCase& c = GetParam();
+  EXPECT_THAT(ParseReleaseName("Some.Movie.2020." + c.word + ".1080p.WEB.x264-GRP").languages, ElementsAre(c.tag))
+      << c.word;
+  EXPECT_THAT(ParseReleaseName("Some.Show.S01E01." + c.word + ".720p.HDTV.x264-GRP").languages, ElementsAre(c.tag))
+      << c.word;
+  EXPECT_THAT(ParseReleaseName("Some Movie (2020) [" + c.word + "] [1080p]").languages, ElementsAre(c.tag))
+      << c.word;
+}
+INSTANTIATE_TEST_SUITE_P(
+    Tags, LanguageTagTest,
+    ::testing::Values(LanguageCase{"FRENCH", "FRENCH"}, LanguageCase{"French", "FRENCH"},
+                      LanguageCase{"FR", "FRENCH"}, LanguageCase{"TRUEFRENCH", "TRUEFRENCH"},
+                      LanguageCase{"TrueFrench", "TRUEFRENCH"}, LanguageCase{"VFF", "VFF"},
+                      LanguageCase{"VFQ", "VFQ"}, LanguageCase{"QUEBEC", "VFQ"}, LanguageCase{"VFI", "VFI"},
+                      LanguageCase{"VF2", "VF2"}, LanguageCase{"VF", "VF"}, LanguageCase{"VOF", "VOF"},
+                      LanguageCase{"VOSTFR", "VOSTFR"}, LanguageCase{"VOSTfr", "VOSTFR"},
+                      LanguageCase{"STFR", "VOSTFR"}, LanguageCase{"SUBFRENCH", "SUBFRENCH"},
+                      LanguageCase{"MULTi", "MULTI"}, LanguageCase{"MULTI", "MULTI"}, LanguageCase{"multi", "MULTI"},
+                      LanguageCase{"VO", "VO"}, LanguageCase{"VOST", "VOST"}, LanguageCase{"ENGLISH", "ENGLISH"},
+                      LanguageCase{"ENG", "ENGLISH"}, LanguageCase{"GERMAN", "GERMAN"},
+                      LanguageCase{"SPANISH", "SPANISH"}, LanguageCase{"ITALIAN", "ITALIAN"},
+                      LanguageCase{"JAPANESE", "JAPANESE"}, LanguageCase{"DUAL", "DUAL"}));
+
+}  // namespace
+}  // namespace kiosk::downloads::naming

@@ -88,6 +88,9 @@ absl::StatusOr<LibraryFolder> OpenLibraryFolder(absl::string_view library_root, 
     if (fd < 0 && errno == ENOENT && create) {
       if (::mkdirat(folder.dir.get(), part.c_str(), 0755) != 0 && errno != EEXIST) {
         int err = errno;
+        if (err == ENOSPC || err == EDQUOT) {
+          return absl::ResourceExhaustedError(absl::StrCat("no space left to create folder \"", next_path, "\""));
+        }
         return absl::InternalError(absl::StrCat("cannot create folder \"", next_path, "\": ", ErrnoText(err)));
       }
       fd = ::openat(folder.dir.get(), part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

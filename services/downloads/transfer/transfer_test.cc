@@ -4,6 +4,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -365,6 +366,10 @@ TEST_F(TransferTest, RealFullTmpfsRemovesThePartial) {
   if (::mount("tmpfs", mount_point.path().c_str(), "tmpfs", 0, "size=1m") != 0) {
     GTEST_SKIP() << "cannot mount a tmpfs here (" << std::strerror(errno) << "); InjectedNoSpace covers it";
   }
+  struct Unmount {
+    std::string path;
+    ~Unmount() { ::umount2(path.c_str(), MNT_DETACH); }
+  } unmount{mount_point.path()};
   WriteRandomFile(source_, 3 << 20, 9);
   TransferRequest request = Request(TransferMode::kHardlinkOrCopy);
   request.library_root = mount_point.path();
@@ -372,7 +377,9 @@ TEST_F(TransferTest, RealFullTmpfsRemovesThePartial) {
   EXPECT_THAT(result, StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("no space left")));
   EXPECT_FALSE(Exists(mount_point / ("The Matrix (1999)/" + PartialName("The Matrix (1999) Bluray-1080p.mkv"))));
   EXPECT_FALSE(Exists(mount_point / kDest));
-  ::umount2(mount_point.path().c_str(), MNT_DETACH);
+  // The folders were made before the space ran out; a smaller file fits.
+  WriteFile(source_, "small enough");
+  EXPECT_THAT(Transfer(request, nullptr), IsOk());
 }
 
 // --- Resume ----------------------------------------------------------------
