@@ -28,14 +28,18 @@ absl::Status CheckName(absl::string_view what, absl::string_view format, absl::s
   return absl::OkStatus();
 }
 
+// ".mkv", or a subtitle's ".fr.forced.srt" (SubtitleSuffix): dot-separated
+// parts of letters, digits and '-', never a '/' or an empty part.
 absl::Status CheckExtension(absl::string_view extension) {
-  bool ok = extension.size() >= 2 && extension.size() <= 12 && extension[0] == '.';
+  bool ok = extension.size() >= 2 && extension.size() <= 32 && extension[0] == '.';
   for (size_t i = 1; ok && i < extension.size(); ++i) {
-    ok = absl::ascii_isalnum(static_cast<unsigned char>(extension[i]));
+    char c = extension[i];
+    ok = absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || (c == '.' && extension[i - 1] != '.');
   }
+  ok = ok && extension.back() != '.';
   if (!ok) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "file extension \"", extension, "\" is not valid: give a dot and letters or digits, e.g. \".mkv\""));
+        "file extension \"", extension, "\" is not valid: give a dot and letters or digits, e.g. \".mkv\" or \".fr.srt\""));
   }
   return absl::OkStatus();
 }

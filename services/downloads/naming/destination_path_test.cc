@@ -87,11 +87,21 @@ TEST(DestinationPathTest, TooLongNameIsRefusedWithAHint) {
   EXPECT_EQ(*path, std::string(77, 'a') + ".../" + std::string(77, 'a') + "....mkv");
 }
 
+TEST(DestinationPathTest, SubtitleSuffixAsExtension) {
+  EXPECT_THAT(DestinationPath(DefaultFormats("movie"), SampleContext("movie"), {}, ".fr.forced.srt"),
+              IsOkAndHolds("The Matrix (1999)/The Matrix (1999) Bluray-1080p.fr.forced.srt"));
+  EXPECT_THAT(DestinationPath(DefaultFormats("movie"), SampleContext("movie"), {}, ".pt-BR.srt"),
+              IsOkAndHolds("The Matrix (1999)/The Matrix (1999) Bluray-1080p.pt-BR.srt"));
+}
+
 TEST(DestinationPathTest, BadExtensionOrFormat) {
   EXPECT_THAT(DestinationPath(DefaultFormats("movie"), SampleContext("movie"), {}, "mkv"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("extension")));
-  EXPECT_THAT(DestinationPath(DefaultFormats("movie"), SampleContext("movie"), {}, "./../x"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("extension")));
+  for (const char* bad : {"./../x", ".mkv/", "..mkv", ".mkv.", ".", ".m kv", ".a/b"}) {
+    EXPECT_THAT(DestinationPath(DefaultFormats("movie"), SampleContext("movie"), {}, bad),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("extension")))
+        << bad;
+  }
   RenameFormats bad{.folder_format = "{Movie Title", .file_format = "{Movie Title}"};
   EXPECT_THAT(DestinationPath(bad, SampleContext("movie"), {}, ".mkv"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unbalanced")));

@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "services/downloads/naming/absl_view.h"
 #include "services/downloads/naming/release_tags.h"
 
@@ -167,6 +168,26 @@ std::vector<std::string> SplitWords(absl::string_view name) {
   return words;
 }
 
+// "WEBDL-1080p", "Bluray-2160p" (our own quality titles) are two tags; a
+// dashed title word ("Spider-Man") and an episode range stay whole.
+std::vector<std::string> ExpandDashedTags(const std::vector<std::string>& words) {
+  std::vector<std::string> out;
+  for (const std::string& word : words) {
+    EpisodeMark mark;
+    std::vector<std::string> parts = absl::StrSplit(word, '-', absl::SkipEmpty());
+    bool tags = parts.size() > 1 && !ParseEpisodeWord(word, &mark) &&
+                std::any_of(parts.begin(), parts.end(), [](const std::string& p) {
+                  return !ResolutionTag(p).empty() || !SourceTag(p).empty() || !CodecTag(p).empty();
+                });
+    if (tags) {
+      out.insert(out.end(), parts.begin(), parts.end());
+    } else {
+      out.push_back(word);
+    }
+  }
+  return out;
+}
+
 enum class WordKind { kOther, kYear, kEpisode, kStrong, kWeak };
 
 WordKind Classify(absl::string_view word) {
@@ -214,7 +235,7 @@ ParsedRelease ParseReleaseName(std::string_view raw_in) {
   r.group = TakeGroup(&name);
   if (r.group.empty()) r.group = leading_group;
 
-  std::vector<std::string> words = SplitWords(name);
+  std::vector<std::string> words = ExpandDashedTags(SplitWords(name));
   std::vector<WordKind> kinds;
   for (const std::string& w : words) kinds.push_back(Classify(w));
 
@@ -241,7 +262,9 @@ ParsedRelease ParseReleaseName(std::string_view raw_in) {
   size_t year_at = n;
   if (episode_at < n || season_word_at < n) {
     title_end = std::min(episode_at, season_word_at);
-    if (title_end >= 2 && kinds[title_end - 1] == WordKind::kYear) year_at = title_end - 1;
+    size_t before = title_end;  // "Show (2020) - S01E02": look past the dash
+    while (before > 0 && words[before - 1] == "-") --before;
+    if (before >= 2 && kinds[before - 1] == WordKind::kYear) year_at = before - 1;
   } else {
     size_t limit = std::min(strong_at, n);
     for (size_t i = 1; i < limit; ++i) {

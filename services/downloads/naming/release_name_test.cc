@@ -108,6 +108,12 @@ INSTANTIATE_TEST_SUITE_P(
                     "WEBDL-1080p", "h264", "GRP", {}},
         ReleaseCase{"Show Name - S02E10 - Episode Title [1080p WEBRip x265]", "Show Name", {}, 2, {10},
                     "WEBRip-1080p", "x265", "", {}},
+        ReleaseCase{"Show Name (2020) - S01E02 - Pilot WEBDL-1080p", "Show Name", 2020, 1, {2}, "WEBDL-1080p", "",
+                    "", {}},
+        // Our own file names parse back to the same quality.
+        ReleaseCase{"The Matrix (1999) Bluray-1080p Proper.mkv", "The Matrix", 1999, {}, {}, "Bluray-1080p", "", "",
+                    {}},
+        ReleaseCase{"Movie (2019) Remux-2160p", "Movie", 2019, {}, {}, "Remux-2160p", "", "", {}},
         ReleaseCase{"Old.Movie.1975.DVDRip.XviD", "Old Movie", 1975, {}, {}, "DVD", "XviD", "", {}},
         ReleaseCase{"New.Movie.2024.HDCAM.x264-NoGrp", "New Movie", 2024, {}, {}, "CAM", "x264", "NoGrp", {}},
         ReleaseCase{"Movie.Title.2022.GERMAN.DL.1080p.BluRay.AVC.REMUX-GRP", "Movie Title", 2022, {}, {},

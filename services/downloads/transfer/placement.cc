@@ -91,6 +91,13 @@ absl::StatusOr<Source> StatSource(const std::string& path) {
     return absl::InvalidArgumentError(absl::StrCat("source \"", path, "\" must be an absolute path"));
   }
   Source source{.path = path};
+  // A torrent can carry a symbolic link (BitTorrent v2); importing it would
+  // copy whatever it points at (/etc/shadow...) into the library.
+  struct stat link_st;
+  if (::lstat(path.c_str(), &link_st) == 0 && S_ISLNK(link_st.st_mode)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "source \"", path, "\" is a symbolic link; only regular files are imported"));
+  }
   if (::stat(path.c_str(), &source.st) != 0) {
     int err = errno;
     if (err == ENOENT) {

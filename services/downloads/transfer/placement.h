@@ -20,8 +20,8 @@ struct Source {
   struct stat st;
 };
 
-// The source must be an absolute path to a regular file: INVALID_ARGUMENT,
-// NOT_FOUND or FAILED_PRECONDITION otherwise.
+// The source must be an absolute path to a regular file, not a symbolic
+// link: INVALID_ARGUMENT, NOT_FOUND or FAILED_PRECONDITION otherwise.
 absl::StatusOr<Source> StatSource(const std::string& path);
 
 // "<folder>/<name>", absolute.

@@ -338,6 +338,19 @@ TEST_F(TransferTest, MissingSourceOrRoot) {
   EXPECT_THAT(Transfer(request, nullptr), StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("regular file")));
 }
 
+TEST_F(TransferTest, SourceThatIsASymlinkIsNotImported) {
+  std::string secret = downloads_ / "secret.txt";
+  WriteFile(secret, "secret");
+  std::string link = downloads_ / "Movie/movie.mkv";
+  std::filesystem::create_directories(downloads_ / "Movie");
+  std::filesystem::create_symlink(secret, link);
+  TransferRequest request = Request(TransferMode::kCopy);
+  request.source = link;
+  EXPECT_THAT(Transfer(request, nullptr), StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("symbolic link")));
+  EXPECT_THAT(PlanTransfer(request), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_FALSE(Exists(Final()));
+}
+
 // --- Disk full -------------------------------------------------------------
 
 TEST_F(TransferTest, InjectedNoSpaceRemovesThePartial) {
