@@ -2,9 +2,9 @@
 
 #include <string>
 
-#include "absl/strings/string_view.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/string_view.h"
 #include "services/downloads/naming/absl_view.h"
 
 namespace kiosk::downloads::naming {
@@ -14,11 +14,16 @@ bool IsSeparator(char c) { return c == '-' || c == ' ' || c == '.' || c == '_'; 
 
 std::string ColonReplacement(ColonMode mode) {
   switch (mode) {
-    case ColonMode::kDelete: return "";
-    case ColonMode::kDash: return "-";
-    case ColonMode::kSpaceDash: return " -";
-    case ColonMode::kSpaceDashSpace: return " - ";
-    case ColonMode::kSmart: return "-";
+    case ColonMode::kDelete:
+      return "";
+    case ColonMode::kDash:
+      return "-";
+    case ColonMode::kSpaceDash:
+      return " -";
+    case ColonMode::kSpaceDashSpace:
+      return " - ";
+    case ColonMode::kSmart:
+      return "-";
   }
   return "";
 }

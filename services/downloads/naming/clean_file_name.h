@@ -8,7 +8,6 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
-
 #include "services/downloads/naming/naming_format.h"
 
 namespace kiosk::downloads::naming {

@@ -1,7 +1,7 @@
-#include <string>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "services/downloads/naming/naming_format.h"
 
@@ -19,7 +19,8 @@ class CleanFileNameTest : public ::testing::TestWithParam<CleanCase> {};
 
 TEST_P(CleanFileNameTest, MatchesRadarr) {
   const CleanCase& c = GetParam();
-  EXPECT_EQ(CleanFileName(c.input, {.colon = c.colon, .replace_illegal = c.replace_illegal}), c.expected)
+  EXPECT_EQ(CleanFileName(c.input, {.colon = c.colon, .replace_illegal = c.replace_illegal}),
+            c.expected)
       << "input: " << c.input;
 }
 
@@ -64,43 +65,42 @@ INSTANTIATE_TEST_SUITE_P(
 
 INSTANTIATE_TEST_SUITE_P(
     TrimmingAndCollapsing, CleanFileNameTest,
-    ::testing::Values(
-        CleanCase{"  .Hidden", ColonMode::kSmart, true, "Hidden"},
-        CleanCase{"...Dots", ColonMode::kSmart, true, "Dots"},
-        CleanCase{"Trailing   ", ColonMode::kSmart, true, "Trailing"},
-        CleanCase{"Trailing.", ColonMode::kSmart, true, "Trailing"},
-        CleanCase{"Trailing -", ColonMode::kSmart, true, "Trailing"},
-        CleanCase{"Many    Spaces", ColonMode::kSmart, true, "Many Spaces"},
-        CleanCase{"Many...Dots", ColonMode::kSmart, true, "Many.Dots"},
-        CleanCase{"Dash--Dash", ColonMode::kSmart, true, "Dash-Dash"},
-        CleanCase{"Under__Score", ColonMode::kSmart, true, "Under_Score"},
-        CleanCase{"Mixed .- kept", ColonMode::kSmart, true, "Mixed .- kept"},
-        CleanCase{"", ColonMode::kSmart, true, ""},
-        CleanCase{" . ", ColonMode::kSmart, true, ""}));
+    ::testing::Values(CleanCase{"  .Hidden", ColonMode::kSmart, true, "Hidden"},
+                      CleanCase{"...Dots", ColonMode::kSmart, true, "Dots"},
+                      CleanCase{"Trailing   ", ColonMode::kSmart, true, "Trailing"},
+                      CleanCase{"Trailing.", ColonMode::kSmart, true, "Trailing"},
+                      CleanCase{"Trailing -", ColonMode::kSmart, true, "Trailing"},
+                      CleanCase{"Many    Spaces", ColonMode::kSmart, true, "Many Spaces"},
+                      CleanCase{"Many...Dots", ColonMode::kSmart, true, "Many.Dots"},
+                      CleanCase{"Dash--Dash", ColonMode::kSmart, true, "Dash-Dash"},
+                      CleanCase{"Under__Score", ColonMode::kSmart, true, "Under_Score"},
+                      CleanCase{"Mixed .- kept", ColonMode::kSmart, true, "Mixed .- kept"},
+                      CleanCase{"", ColonMode::kSmart, true, ""},
+                      CleanCase{" . ", ColonMode::kSmart, true, ""}));
 
 INSTANTIATE_TEST_SUITE_P(
     WindowsReservedNames, CleanFileNameTest,
-    ::testing::Values(
-        CleanCase{"CON", ColonMode::kSmart, true, "CON_"},
-        CleanCase{"con.mkv", ColonMode::kSmart, true, "con_mkv"},
-        CleanCase{"PRN", ColonMode::kSmart, true, "PRN_"},
-        CleanCase{"aux.Movie", ColonMode::kSmart, true, "aux_Movie"},
-        CleanCase{"NUL", ColonMode::kSmart, true, "NUL_"},
-        CleanCase{"COM1", ColonMode::kSmart, true, "COM1_"},
-        CleanCase{"com9.x", ColonMode::kSmart, true, "com9_x"},
-        CleanCase{"LPT1", ColonMode::kSmart, true, "LPT1_"},
-        CleanCase{"lpt9.file", ColonMode::kSmart, true, "lpt9_file"},
-        // Not reserved: other numbers, longer words, the name inside a longer name.
-        CleanCase{"COM0", ColonMode::kSmart, true, "COM0"},
-        CleanCase{"Console", ColonMode::kSmart, true, "Console"},
-        CleanCase{"Con Air (1997)", ColonMode::kSmart, true, "Con Air (1997)"},
-        CleanCase{"Auxiliary", ColonMode::kSmart, true, "Auxiliary"}));
+    ::testing::Values(CleanCase{"CON", ColonMode::kSmart, true, "CON_"},
+                      CleanCase{"con.mkv", ColonMode::kSmart, true, "con_mkv"},
+                      CleanCase{"PRN", ColonMode::kSmart, true, "PRN_"},
+                      CleanCase{"aux.Movie", ColonMode::kSmart, true, "aux_Movie"},
+                      CleanCase{"NUL", ColonMode::kSmart, true, "NUL_"},
+                      CleanCase{"COM1", ColonMode::kSmart, true, "COM1_"},
+                      CleanCase{"com9.x", ColonMode::kSmart, true, "com9_x"},
+                      CleanCase{"LPT1", ColonMode::kSmart, true, "LPT1_"},
+                      CleanCase{"lpt9.file", ColonMode::kSmart, true, "lpt9_file"},
+                      // Not reserved: other numbers, longer words, the name inside a longer name.
+                      CleanCase{"COM0", ColonMode::kSmart, true, "COM0"},
+                      CleanCase{"Console", ColonMode::kSmart, true, "Console"},
+                      CleanCase{"Con Air (1997)", ColonMode::kSmart, true, "Con Air (1997)"},
+                      CleanCase{"Auxiliary", ColonMode::kSmart, true, "Auxiliary"}));
 
 INSTANTIATE_TEST_SUITE_P(
     AccentsAreLegal, CleanFileNameTest,
     ::testing::Values(CleanCase{"Amélie", ColonMode::kSmart, true, "Amélie"},
                       CleanCase{"À bout de souffle", ColonMode::kSmart, true, "À bout de souffle"},
-                      CleanCase{"Le Bureau des Légendes", ColonMode::kSmart, true, "Le Bureau des Légendes"},
+                      CleanCase{"Le Bureau des Légendes", ColonMode::kSmart, true,
+                                "Le Bureau des Légendes"},
                       CleanCase{"Ça: Chapitre 2", ColonMode::kSmart, true, "Ça - Chapitre 2"},
                       CleanCase{"Œuvre ñandú 東京", ColonMode::kSmart, true, "Œuvre ñandú 東京"}));
 

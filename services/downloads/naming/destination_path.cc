@@ -1,10 +1,10 @@
 // DestinationPath, the default formats and the preview sample.
 #include <string>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "services/downloads/naming/absl_view.h"
 #include "services/downloads/naming/naming_format.h"
 
@@ -16,14 +16,15 @@ constexpr size_t kMaxNameBytes = 255;
 
 absl::Status CheckName(absl::string_view what, absl::string_view format, absl::string_view name) {
   if (name.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the ", what, " format \"", format, "\" gives an empty name for this title: ",
-        "add a token that is known, e.g. {Movie Title} or {Series Title}"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the ", what, " format \"", format, "\" gives an empty name for this title: ",
+                     "add a token that is known, e.g. {Movie Title} or {Series Title}"));
   }
   if (name.size() > kMaxNameBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the ", what, " format \"", format, "\" gives a name of ", name.size(), " bytes (the limit is ",
-        kMaxNameBytes, "): shorten it or truncate a title, e.g. {Movie Title:80}"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the ", what, " format \"", format, "\" gives a name of ", name.size(),
+                     " bytes (the limit is ", kMaxNameBytes,
+                     "): shorten it or truncate a title, e.g. {Movie Title:80}"));
   }
   return absl::OkStatus();
 }
@@ -34,20 +35,24 @@ absl::Status CheckExtension(absl::string_view extension) {
   bool ok = extension.size() >= 2 && extension.size() <= 32 && extension[0] == '.';
   for (size_t i = 1; ok && i < extension.size(); ++i) {
     char c = extension[i];
-    ok = absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || (c == '.' && extension[i - 1] != '.');
+    ok = absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' ||
+         (c == '.' && extension[i - 1] != '.');
   }
   ok = ok && extension.back() != '.';
   if (!ok) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "file extension \"", extension, "\" is not valid: give a dot and letters or digits, e.g. \".mkv\" or \".fr.srt\""));
+        "file extension \"", extension,
+        "\" is not valid: give a dot and letters or digits, e.g. \".mkv\" or \".fr.srt\""));
   }
   return absl::OkStatus();
 }
 
 }  // namespace
 
-absl::StatusOr<std::string> DestinationPath(const RenameFormats& formats, const NamingContext& context,
-                                            const NamingOptions& options, std::string_view extension_in) {
+absl::StatusOr<std::string> DestinationPath(const RenameFormats& formats,
+                                            const NamingContext& context,
+                                            const NamingOptions& options,
+                                            std::string_view extension_in) {
   absl::string_view extension = Av(extension_in);
   if (absl::Status s = CheckExtension(extension); !s.ok()) return s;
   auto folder = RenderFormat(formats.folder_format, context, options);
@@ -60,7 +65,8 @@ absl::StatusOr<std::string> DestinationPath(const RenameFormats& formats, const 
     if (*context.season != 0) {
       auto rendered = RenderFormat(formats.season_folder_format, context, options);
       if (!rendered.ok()) return rendered.status();
-      if (absl::Status s = CheckName("season folder", formats.season_folder_format, *rendered); !s.ok()) {
+      if (absl::Status s = CheckName("season folder", formats.season_folder_format, *rendered);
+          !s.ok()) {
         return s;
       }
       season_folder = *rendered;
@@ -70,7 +76,8 @@ absl::StatusOr<std::string> DestinationPath(const RenameFormats& formats, const 
   auto file = RenderFormat(formats.file_format, context, options);
   if (!file.ok()) return file.status();
   std::string file_name = absl::StrCat(*file, extension);
-  if (absl::Status s = CheckName("file", formats.file_format, file->empty() ? "" : file_name); !s.ok()) {
+  if (absl::Status s = CheckName("file", formats.file_format, file->empty() ? "" : file_name);
+      !s.ok()) {
     return s;
   }
   absl::StrAppend(&path, "/", file_name);
@@ -84,7 +91,8 @@ RenameFormats DefaultFormats(std::string_view media_type) {
     // two-digit season folders as Plex's naming guide shows them.
     return {.folder_format = "{Series TitleYear}",
             .season_folder_format = "Season {season:00}",
-            .file_format = "{Series TitleYear} - S{season:00}E{episode:00} - {Episode Title} {Quality Full}"};
+            .file_format =
+                "{Series TitleYear} - S{season:00}E{episode:00} - {Episode Title} {Quality Full}"};
   }
   // Radarr's defaults (MovieFolderFormat, StandardMovieFormat).
   return {.folder_format = "{Movie Title} ({Release Year})",
@@ -108,7 +116,8 @@ NamingContext SampleContext(std::string_view media_type) {
     c.episodes = {2};
     c.episode_title = "Épisode 2";
     c.air_date = "2015-04-27";
-    c.release = ParseReleaseName("Le.Bureau.des.Legendes.S01E02.FRENCH.1080p.WEB-DL.H264-FRATERNiTY");
+    c.release =
+        ParseReleaseName("Le.Bureau.des.Legendes.S01E02.FRENCH.1080p.WEB-DL.H264-FRATERNiTY");
     return c;
   }
   c.title = "The Matrix";

@@ -1,7 +1,7 @@
-#include <string>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "common/testing/status_matchers.h"
 #include "services/downloads/naming/naming_format.h"
@@ -57,10 +57,13 @@ TEST(DestinationPathTest, SonarrStyleSeasonFolderWithoutPadding) {
 }
 
 TEST(DestinationPathTest, PlexIdTagsInFolder) {
-  RenameFormats formats{.folder_format = "{Movie Title} ({Release Year}) {tmdb-{TmdbId}}",
-                        .file_format = "{Movie Title} ({Release Year}) {edition-{Edition Tags}} {Quality Full}"};
-  EXPECT_THAT(DestinationPath(formats, SampleContext("movie"), {}, ".mkv"),
-              IsOkAndHolds("The Matrix (1999) {tmdb-603}/The Matrix (1999) {edition-Remastered} Bluray-1080p.mkv"));
+  RenameFormats formats{
+      .folder_format = "{Movie Title} ({Release Year}) {tmdb-{TmdbId}}",
+      .file_format = "{Movie Title} ({Release Year}) {edition-{Edition Tags}} {Quality Full}"};
+  EXPECT_THAT(
+      DestinationPath(formats, SampleContext("movie"), {}, ".mkv"),
+      IsOkAndHolds(
+          "The Matrix (1999) {tmdb-603}/The Matrix (1999) {edition-Remastered} Bluray-1080p.mkv"));
 }
 
 TEST(DestinationPathTest, FrenchTitleFormat) {
@@ -88,8 +91,9 @@ TEST(DestinationPathTest, TooLongNameIsRefusedWithAHint) {
 }
 
 TEST(DestinationPathTest, SubtitleSuffixAsExtension) {
-  EXPECT_THAT(DestinationPath(DefaultFormats("movie"), SampleContext("movie"), {}, ".fr.forced.srt"),
-              IsOkAndHolds("The Matrix (1999)/The Matrix (1999) Bluray-1080p.fr.forced.srt"));
+  EXPECT_THAT(
+      DestinationPath(DefaultFormats("movie"), SampleContext("movie"), {}, ".fr.forced.srt"),
+      IsOkAndHolds("The Matrix (1999)/The Matrix (1999) Bluray-1080p.fr.forced.srt"));
   EXPECT_THAT(DestinationPath(DefaultFormats("movie"), SampleContext("movie"), {}, ".pt-BR.srt"),
               IsOkAndHolds("The Matrix (1999)/The Matrix (1999) Bluray-1080p.pt-BR.srt"));
 }
@@ -112,7 +116,9 @@ TEST(DestinationPathTest, TitlesCannotAddFolders) {
   c.title = "AC/DC: Live / At Donington";
   auto path = DestinationPath(DefaultFormats("movie"), c, {}, ".mkv");
   ASSERT_TRUE(path.ok()) << path.status();
-  EXPECT_EQ(*path, "AC+DC - Live + At Donington (1999)/AC+DC - Live + At Donington (1999) Bluray-1080p.mkv");
+  EXPECT_EQ(
+      *path,
+      "AC+DC - Live + At Donington (1999)/AC+DC - Live + At Donington (1999) Bluray-1080p.mkv");
 }
 
 TEST(DefaultFormatsTest, RadarrAndSonarrDefaults) {

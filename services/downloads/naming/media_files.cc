@@ -4,28 +4,45 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "services/downloads/naming/absl_view.h"
 #include "services/downloads/naming/release_name.h"
 
 namespace kiosk::downloads::naming {
 namespace {
 
-constexpr absl::string_view kVideoExtensions[] = {".mkv", ".mp4", ".avi", ".m4v", ".mov", ".wmv",
-                                                 ".ts",  ".m2ts", ".mpg", ".mpeg", ".webm", ".flv"};
+constexpr absl::string_view kVideoExtensions[] = {".mkv", ".mp4",  ".avi",  ".m4v",
+                                                  ".mov", ".wmv",  ".ts",   ".m2ts",
+                                                  ".mpg", ".mpeg", ".webm", ".flv"};
 constexpr absl::string_view kSubtitleExtensions[] = {".srt", ".ass", ".ssa", ".sub", ".vtt"};
 // Folders Plex and Radarr treat as extras, never as the main video.
-constexpr absl::string_view kExtraFolders[] = {
-    "sample", "samples", "extras", "extra", "featurettes", "featurette", "behind the scenes",
-    "deleted scenes", "interviews", "scenes", "shorts", "trailers", "trailer", "bonus", "bonus features",
-    "other", "others", "making of", "bonus"};
+constexpr absl::string_view kExtraFolders[] = {"sample",
+                                               "samples",
+                                               "extras",
+                                               "extra",
+                                               "featurettes",
+                                               "featurette",
+                                               "behind the scenes",
+                                               "deleted scenes",
+                                               "interviews",
+                                               "scenes",
+                                               "shorts",
+                                               "trailers",
+                                               "trailer",
+                                               "bonus",
+                                               "bonus features",
+                                               "other",
+                                               "others",
+                                               "making of",
+                                               "bonus"};
 // Words in a file name that mark an extra: "movie-sample.mkv", "Trailer.mkv".
-constexpr absl::string_view kExtraWords[] = {"sample", "trailer", "featurette", "extras", "bonus",
-                                            "behindthescenes", "deleted", "interview", "teaser"};
+constexpr absl::string_view kExtraWords[] = {"sample",  "trailer",   "featurette",
+                                             "extras",  "bonus",     "behindthescenes",
+                                             "deleted", "interview", "teaser"};
 // A video smaller than 1/kSmallRatio of the largest one is an extra or a
 // sample (relative, so tiny test torrents and big 4K files both work).
 constexpr int64_t kSmallRatio = 10;
@@ -36,7 +53,9 @@ struct Language {
 };
 const std::vector<Language>& Languages() {
   static const auto* languages = new std::vector<Language>{
-      {"fr", {"fr", "fre", "fra", "french", "francais", "français", "vf", "vff", "vfq", "vostfr", "truefrench"}},
+      {"fr",
+       {"fr", "fre", "fra", "french", "francais", "français", "vf", "vff", "vfq", "vostfr",
+        "truefrench"}},
       {"en", {"en", "eng", "english", "anglais"}},
       {"es", {"es", "spa", "esp", "spanish", "espanol", "español", "castellano"}},
       {"de", {"de", "ger", "deu", "german", "deutsch", "allemand"}},
@@ -88,8 +107,8 @@ bool IsExtra(const std::vector<absl::string_view>& folders, absl::string_view st
   }
   // Plex's extra suffixes: "Name-trailer", "Name-behindthescenes", ...
   std::string lower = Lower(stem);
-  for (absl::string_view suffix : {"-trailer", "-featurette", "-deleted", "-behindthescenes", "-interview",
-                                  "-scene", "-short", "-other", "-sample"}) {
+  for (absl::string_view suffix : {"-trailer", "-featurette", "-deleted", "-behindthescenes",
+                                   "-interview", "-scene", "-short", "-other", "-sample"}) {
     if (absl::EndsWith(lower, suffix)) return true;
   }
   return false;
@@ -130,8 +149,9 @@ absl::Status ValidateRelativePath(std::string_view path_in) {
     return absl::InvalidArgumentError("a file path in the torrent contains a NUL byte");
   }
   if (path.front() == '/') {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "torrent file path \"", path, "\" is absolute; only paths inside the download folder are imported"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("torrent file path \"", path,
+                     "\" is absolute; only paths inside the download folder are imported"));
   }
   for (absl::string_view part : absl::StrSplit(path, '/')) {
     if (part.empty() || part == "." || part == "..") {
@@ -161,13 +181,15 @@ absl::StatusOr<std::vector<ImportFile>> SelectImportFiles(const std::vector<Torr
     bool video = OneOf(absl::string_view(extension), kVideoExtensions);
     bool subtitle = OneOf(absl::string_view(extension), kSubtitleExtensions);
     if ((!video && !subtitle) || IsExtra(parts, stem)) continue;
-    ImportFile import{.source = f.path, .kind = video ? "video" : "subtitle", .extension = extension};
+    ImportFile import{
+        .source = f.path, .kind = video ? "video" : "subtitle", .extension = extension};
     ParsedRelease parsed = ParseReleaseName(Sv(stem));
     if (!parsed.season.has_value() || parsed.episodes.empty()) {
       // "Show.S01/Show.S01E02.mkv" has it in the name; "Season 1/02 - Title.mkv" does not.
       for (absl::string_view folder : parts) {
         ParsedRelease from_folder = ParseReleaseName(Sv(folder));
-        if (!parsed.season.has_value() && from_folder.season.has_value()) parsed.season = from_folder.season;
+        if (!parsed.season.has_value() && from_folder.season.has_value())
+          parsed.season = from_folder.season;
       }
     }
     import.season = parsed.season;

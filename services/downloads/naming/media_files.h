@@ -18,20 +18,24 @@
 
 namespace kiosk::downloads::naming {
 
-struct TorrentFile { std::string path; int64_t size = 0; };  // path relative to the torrent's save path
+struct TorrentFile {
+  std::string path;
+  int64_t size = 0;
+};  // path relative to the torrent's save path
 struct ImportFile {
-  std::string source;        // relative path as in TorrentFile
-  std::string kind;          // "video" or "subtitle"
-  std::string language;      // subtitles: "fr", "en", ... from the file name ("" unknown)
-  std::string extension;     // ".mkv", ".srt", ...
-  std::optional<int> season; std::vector<int> episodes;  // parsed from the file name (series)
+  std::string source;     // relative path as in TorrentFile
+  std::string kind;       // "video" or "subtitle"
+  std::string language;   // subtitles: "fr", "en", ... from the file name ("" unknown)
+  std::string extension;  // ".mkv", ".srt", ...
+  std::optional<int> season;
+  std::vector<int> episodes;  // parsed from the file name (series)
   // Added (subtitles): "forced" / "sdh" flags found in the name ("Movie.fr.forced.srt").
   bool forced = false;
   bool hearing_impaired = false;
 };
 // Chooses what to import: video files (ignoring samples, extras, .nfo, images, small files), plus
-// subtitles (.srt/.ass/.ssa/.sub/.vtt) kept with their language. INVALID_ARGUMENT when a path escapes
-// (absolute, "..", empty component) — never imported.
+// subtitles (.srt/.ass/.ssa/.sub/.vtt) kept with their language. INVALID_ARGUMENT when a path
+// escapes (absolute, "..", empty component) — never imported.
 absl::StatusOr<std::vector<ImportFile>> SelectImportFiles(const std::vector<TorrentFile>& files);
 
 // Added: checks one torrent-relative path (not empty, not absolute, no "", "."

@@ -1,10 +1,10 @@
 #include "services/downloads/naming/media_files.h"
 
-#include <string>
-#include <vector>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
 
 #include "common/testing/status_matchers.h"
 
@@ -28,7 +28,8 @@ std::vector<std::string> Sources(const std::vector<ImportFile>& files) {
 
 TEST(SelectImportFilesTest, MovieKeepsTheVideoAndSubtitlesOnly) {
   auto files = SelectImportFiles({
-      {"Amelie.2001.FRENCH.1080p.BluRay.x264-LOST/Amelie.2001.FRENCH.1080p.BluRay.x264-LOST.mkv", 8 * kGiB},
+      {"Amelie.2001.FRENCH.1080p.BluRay.x264-LOST/Amelie.2001.FRENCH.1080p.BluRay.x264-LOST.mkv",
+       8 * kGiB},
       {"Amelie.2001.FRENCH.1080p.BluRay.x264-LOST/Sample/amelie-sample.mkv", 50 * kMiB},
       {"Amelie.2001.FRENCH.1080p.BluRay.x264-LOST/amelie.nfo", 4000},
       {"Amelie.2001.FRENCH.1080p.BluRay.x264-LOST/poster.jpg", 300000},
@@ -56,10 +57,13 @@ TEST(SelectImportFilesTest, MovieKeepsTheVideoAndSubtitlesOnly) {
 TEST(SelectImportFilesTest, SeasonPackKeepsEveryEpisodeWithNumbers) {
   auto files = SelectImportFiles({
       {"Show.S01.COMPLETE.VOSTFR.1080p.WEB-DL.x264/Show.S01E02.VOSTFR.1080p.WEB-DL.x264.mkv", kGiB},
-      {"Show.S01.COMPLETE.VOSTFR.1080p.WEB-DL.x264/Show.S01E01.VOSTFR.1080p.WEB-DL.x264.mkv", kGiB + 5},
-      {"Show.S01.COMPLETE.VOSTFR.1080p.WEB-DL.x264/Show.S01E03E04.VOSTFR.1080p.WEB-DL.x264.mkv", 2 * kGiB},
+      {"Show.S01.COMPLETE.VOSTFR.1080p.WEB-DL.x264/Show.S01E01.VOSTFR.1080p.WEB-DL.x264.mkv",
+       kGiB + 5},
+      {"Show.S01.COMPLETE.VOSTFR.1080p.WEB-DL.x264/Show.S01E03E04.VOSTFR.1080p.WEB-DL.x264.mkv",
+       2 * kGiB},
       {"Show.S01.COMPLETE.VOSTFR.1080p.WEB-DL.x264/Extras/Bloopers.mkv", 200 * kMiB},
-      {"Show.S01.COMPLETE.VOSTFR.1080p.WEB-DL.x264/Show.S01E01.VOSTFR.1080p.WEB-DL.x264.fr.srt", 50000},
+      {"Show.S01.COMPLETE.VOSTFR.1080p.WEB-DL.x264/Show.S01E01.VOSTFR.1080p.WEB-DL.x264.fr.srt",
+       50000},
   });
   ASSERT_THAT(files, IsOk());
   ASSERT_EQ(files->size(), 4u);
@@ -73,7 +77,8 @@ TEST(SelectImportFilesTest, SeasonPackKeepsEveryEpisodeWithNumbers) {
 }
 
 TEST(SelectImportFilesTest, SeasonFromTheFolderWhenTheFileHasNone) {
-  auto files = SelectImportFiles({{"Show/Saison 2/Show.S02E05.mkv", kGiB}, {"Show/Season 3/03x07.mkv", kGiB}});
+  auto files = SelectImportFiles(
+      {{"Show/Saison 2/Show.S02E05.mkv", kGiB}, {"Show/Season 3/03x07.mkv", kGiB}});
   ASSERT_THAT(files, IsOk());
   ASSERT_EQ(files->size(), 2u);
   EXPECT_EQ((*files)[0].season, 2);
@@ -82,7 +87,8 @@ TEST(SelectImportFilesTest, SeasonFromTheFolderWhenTheFileHasNone) {
 }
 
 TEST(SelectImportFilesTest, SmallVideosBesideABigOneAreExtras) {
-  auto files = SelectImportFiles({{"Movie.2019.mkv", 4 * kGiB}, {"Movie.2019.behind.mkv", 100 * kMiB}});
+  auto files =
+      SelectImportFiles({{"Movie.2019.mkv", 4 * kGiB}, {"Movie.2019.behind.mkv", 100 * kMiB}});
   ASSERT_THAT(files, IsOk());
   EXPECT_THAT(Sources(*files), ElementsAre("Movie.2019.mkv"));
   // Tiny files alone (test torrents) are still the movie.
@@ -112,8 +118,9 @@ TEST(SelectImportFilesTest, SubtitlesWithoutVideoAreNotImported) {
 
 TEST(SelectImportFilesTest, EverySubtitleFormatAndLanguageSpelling) {
   std::vector<TorrentFile> in = {{"M/Movie.mkv", kGiB}};
-  for (const char* name : {"M/a.fre.srt", "M/b.FRENCH.ass", "M/c.eng.ssa", "M/d.en.sdh.sub", "M/e.vtt",
-                           "M/f.es.srt", "M/g.Deutsch.srt", "M/h.ita.srt", "M/i.pt.srt", "M/j.jpn.srt"}) {
+  for (const char* name :
+       {"M/a.fre.srt", "M/b.FRENCH.ass", "M/c.eng.ssa", "M/d.en.sdh.sub", "M/e.vtt", "M/f.es.srt",
+        "M/g.Deutsch.srt", "M/h.ita.srt", "M/i.pt.srt", "M/j.jpn.srt"}) {
     in.push_back({name, 1000});
   }
   auto files = SelectImportFiles(in);
@@ -129,7 +136,8 @@ TEST(SelectImportFilesTest, EverySubtitleFormatAndLanguageSpelling) {
 
 TEST(SelectImportFilesTest, SubtitleSuffix) {
   EXPECT_EQ(SubtitleSuffix({.language = "fr", .extension = ".srt"}), ".fr.srt");
-  EXPECT_EQ(SubtitleSuffix({.language = "fr", .extension = ".srt", .forced = true}), ".fr.forced.srt");
+  EXPECT_EQ(SubtitleSuffix({.language = "fr", .extension = ".srt", .forced = true}),
+            ".fr.forced.srt");
   EXPECT_EQ(SubtitleSuffix({.extension = ".ass"}), ".ass");
 }
 
@@ -139,8 +147,9 @@ TEST_P(PathEscapeTest, IsRefusedAndNothingIsImported) {
   EXPECT_THAT(files, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("torrent")));
 }
 INSTANTIATE_TEST_SUITE_P(Escapes, PathEscapeTest,
-                         ::testing::Values("../../etc/passwd.mkv", "/etc/cron.d/x.mkv", "Movie/../../x.mkv",
-                                           "Movie//x.mkv", "./x.mkv", "Movie/./x.mkv", "", "Movie/",
+                         ::testing::Values("../../etc/passwd.mkv", "/etc/cron.d/x.mkv",
+                                           "Movie/../../x.mkv", "Movie//x.mkv", "./x.mkv",
+                                           "Movie/./x.mkv", "", "Movie/",
                                            std::string("a\0b.mkv", 7), ".."));
 
 TEST(ValidateRelativePathTest, AcceptsPlainPaths) {

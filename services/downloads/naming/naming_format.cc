@@ -40,8 +40,9 @@ absl::StatusOr<ColonMode> ParseColonMode(std::string_view name_in) {
   if (lower == "space_dash") return ColonMode::kSpaceDash;
   if (lower == "space_dash_space") return ColonMode::kSpaceDashSpace;
   if (lower == "smart") return ColonMode::kSmart;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unknown colon mode \"", name, "\": use delete, dash, space_dash, space_dash_space or smart"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown colon mode \"", name,
+                   "\": use delete, dash, space_dash, space_dash_space or smart"));
 }
 
 absl::StatusOr<std::string> RenderFormat(std::string_view format_in, const NamingContext& context,
@@ -57,8 +58,8 @@ absl::StatusOr<std::string> RenderFormat(std::string_view format_in, const Namin
         i += 2;
         continue;
       }
-      return absl::InvalidArgumentError(absl::StrCat(
-          "unbalanced '}' at position ", i + 1, " of \"", format, "\": write }} for a literal brace"));
+      return absl::InvalidArgumentError(absl::StrCat("unbalanced '}' at position ", i + 1, " of \"",
+                                                     format, "\": write }} for a literal brace"));
     }
     if (ch != '{') {
       out += ch;
@@ -74,7 +75,8 @@ absl::StatusOr<std::string> RenderFormat(std::string_view format_in, const Namin
     absl::string_view rest = format.substr(i + 1);
     absl::string_view tag;
     for (absl::string_view name : kTagNames) {
-      if (absl::StartsWithIgnoreCase(rest, name) && rest.size() > name.size() && rest[name.size()] == '{') {
+      if (absl::StartsWithIgnoreCase(rest, name) && rest.size() > name.size() &&
+          rest[name.size()] == '{') {
         tag = rest.substr(0, name.size());
       }
     }
@@ -82,8 +84,9 @@ absl::StatusOr<std::string> RenderFormat(std::string_view format_in, const Namin
     size_t close = format.find('}', body_start);
     size_t nested = format.find('{', body_start);
     if (close == absl::string_view::npos || (nested != absl::string_view::npos && nested < close)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "unbalanced '{' at position ", i + 1, " of \"", format, "\": close it with } or write {{ for a literal brace"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("unbalanced '{' at position ", i + 1, " of \"", format,
+                       "\": close it with } or write {{ for a literal brace"));
     }
     auto token = ParseToken(format.substr(body_start, close - body_start));
     if (!token.ok()) return token.status();

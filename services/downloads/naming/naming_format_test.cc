@@ -1,9 +1,9 @@
 #include "services/downloads/naming/naming_format.h"
 
-#include <string>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "common/testing/status_matchers.h"
 
@@ -54,53 +54,46 @@ TEST_P(MovieTokenTest, Renders) {
 INSTANTIATE_TEST_SUITE_P(
     Tokens, MovieTokenTest,
     ::testing::Values(
-        FormatCase{"{Movie Title}", "The Matrix"},
-        FormatCase{"{Movie Title:FR}", "Matrix"},
-        FormatCase{"{Movie Title:EN}", "The Matrix"},
-        FormatCase{"{Movie Title:fr}", "Matrix"},
-        FormatCase{"{Movie Title:DE}", "The Matrix"},     // no German title: the main one
-        FormatCase{"{Movie Title:DE|FR}", "Matrix"},      // first recognised code
+        FormatCase{"{Movie Title}", "The Matrix"}, FormatCase{"{Movie Title:FR}", "Matrix"},
+        FormatCase{"{Movie Title:EN}", "The Matrix"}, FormatCase{"{Movie Title:fr}", "Matrix"},
+        FormatCase{"{Movie Title:DE}", "The Matrix"},  // no German title: the main one
+        FormatCase{"{Movie Title:DE|FR}", "Matrix"},   // first recognised code
         FormatCase{"{Movie CleanTitle}", "The Matrix"},
         FormatCase{"{Movie TitleThe}", "Matrix, The"},
         FormatCase{"{Movie CleanTitleThe}", "Matrix The"},  // Radarr: CleanTitle drops the comma
         FormatCase{"{Movie OriginalTitle}", "The Matrix"},
         FormatCase{"{Movie CleanOriginalTitle}", "The Matrix"},
         FormatCase{"{Movie TitleYear}", "The Matrix (1999)"},
-        FormatCase{"{Movie TitleFirstCharacter}", "M"},
-        FormatCase{"{Release Year}", "1999"},
-        FormatCase{"{ImdbId}", "tt0133093"},
-        FormatCase{"{TmdbId}", "603"},
+        FormatCase{"{Movie TitleFirstCharacter}", "M"}, FormatCase{"{Release Year}", "1999"},
+        FormatCase{"{ImdbId}", "tt0133093"}, FormatCase{"{TmdbId}", "603"},
         FormatCase{"{imdb-{ImdbId}}", "{imdb-tt0133093}"},
-        FormatCase{"{tmdb-{TmdbId}}", "{tmdb-603}"},
-        FormatCase{"{Quality Full}", "Bluray-1080p"},
-        FormatCase{"{Quality Title}", "Bluray-1080p"},
-        FormatCase{"{Release Group}", "SPARKS"},
+        FormatCase{"{tmdb-{TmdbId}}", "{tmdb-603}"}, FormatCase{"{Quality Full}", "Bluray-1080p"},
+        FormatCase{"{Quality Title}", "Bluray-1080p"}, FormatCase{"{Release Group}", "SPARKS"},
         FormatCase{"{Edition Tags}", "Remastered"},
         FormatCase{"{edition-{Edition Tags}}", "{edition-Remastered}"},
         FormatCase{"{Movie Title} ({Release Year})", "The Matrix (1999)"},
-        FormatCase{"{Movie Title} ({Release Year}) {Quality Full}", "The Matrix (1999) Bluray-1080p"},
-        FormatCase{"{Movie Title} ({Release Year}) {imdb-{ImdbId}}", "The Matrix (1999) {imdb-tt0133093}"},
+        FormatCase{"{Movie Title} ({Release Year}) {Quality Full}",
+                   "The Matrix (1999) Bluray-1080p"},
+        FormatCase{"{Movie Title} ({Release Year}) {imdb-{ImdbId}}",
+                   "The Matrix (1999) {imdb-tt0133093}"},
         // Separators replace the spaces of the value.
-        FormatCase{"{Movie.CleanTitle}", "The.Matrix"},
-        FormatCase{"{Movie_Title}", "The_Matrix"},
+        FormatCase{"{Movie.CleanTitle}", "The.Matrix"}, FormatCase{"{Movie_Title}", "The_Matrix"},
         FormatCase{"{Movie-Title}", "The-Matrix"},
         FormatCase{"{Movie.CleanTitle}{.Release.Year}", "The.Matrix.1999"},
-        FormatCase{"{Movie.CleanTitle}.{Release.Year}.{Quality.Full}", "The.Matrix.1999.Bluray-1080p"},
+        FormatCase{"{Movie.CleanTitle}.{Release.Year}.{Quality.Full}",
+                   "The.Matrix.1999.Bluray-1080p"},
         // Prefix and suffix inside the braces.
         FormatCase{"{Movie Title}{-Release Group}", "The Matrix-SPARKS"},
         FormatCase{"{Movie Title} {[Quality Full]}", "The Matrix [Bluray-1080p]"},
         FormatCase{"{Movie Title} {(Release Year)}", "The Matrix (1999)"},
         // Case follows the token's case.
-        FormatCase{"{movie title}", "the matrix"},
-        FormatCase{"{MOVIE TITLE}", "THE MATRIX"},
+        FormatCase{"{movie title}", "the matrix"}, FormatCase{"{MOVIE TITLE}", "THE MATRIX"},
         // Truncation keeps the result within N characters, ellipsis included.
-        FormatCase{"{Movie Title:6}", "The..."},
-        FormatCase{"{Movie Title:-6}", "...rix"},
+        FormatCase{"{Movie Title:6}", "The..."}, FormatCase{"{Movie Title:-6}", "...rix"},
         FormatCase{"{Movie Title:30}", "The Matrix"},
         // Literal braces.
         FormatCase{"{{Movie Title}}", "{Movie Title}"},
-        FormatCase{"{{{Movie Title}}}", "{The Matrix}"},
-        FormatCase{"Plain text", "Plain text"}));
+        FormatCase{"{{{Movie Title}}}", "{The Matrix}"}, FormatCase{"Plain text", "Plain text"}));
 
 class EpisodeTokenTest : public ::testing::TestWithParam<FormatCase> {};
 TEST_P(EpisodeTokenTest, Renders) {
@@ -118,21 +111,14 @@ INSTANTIATE_TEST_SUITE_P(
         FormatCase{"{Series TitleThe}", "Le Bureau des Légendes"},
         FormatCase{"{Series TitleWithoutYear}", "Le Bureau des Légendes"},
         FormatCase{"{Series Title:EN}", "The Bureau"},
-        FormatCase{"{Series TitleFirstCharacter}", "L"},
-        FormatCase{"{TvdbId}", "295730"},
-        FormatCase{"{tvdb-{TvdbId}}", "{tvdb-295730}"},
-        FormatCase{"{season}", "5"},
-        FormatCase{"{season:0}", "5"},
-        FormatCase{"{season:00}", "05"},
-        FormatCase{"{season:000}", "005"},
-        FormatCase{"{episode:00}", "03"},
+        FormatCase{"{Series TitleFirstCharacter}", "L"}, FormatCase{"{TvdbId}", "295730"},
+        FormatCase{"{tvdb-{TvdbId}}", "{tvdb-295730}"}, FormatCase{"{season}", "5"},
+        FormatCase{"{season:0}", "5"}, FormatCase{"{season:00}", "05"},
+        FormatCase{"{season:000}", "005"}, FormatCase{"{episode:00}", "03"},
         FormatCase{"S{season:00}E{episode:00}", "S05E03"},
-        FormatCase{"{season}x{episode:00}", "5x03"},
-        FormatCase{"{Episode Title}", "Épisode 3"},
-        FormatCase{"{Episode CleanTitle}", "Episode 3"},
-        FormatCase{"{Air-Date}", "2020-04-20"},
-        FormatCase{"{Air Date}", "2020 04 20"},
-        FormatCase{"{Air.Date}", "2020.04.20"},
+        FormatCase{"{season}x{episode:00}", "5x03"}, FormatCase{"{Episode Title}", "Épisode 3"},
+        FormatCase{"{Episode CleanTitle}", "Episode 3"}, FormatCase{"{Air-Date}", "2020-04-20"},
+        FormatCase{"{Air Date}", "2020 04 20"}, FormatCase{"{Air.Date}", "2020.04.20"},
         FormatCase{"Season {season:00}", "Season 05"},
         FormatCase{"{Series Title} - S{season:00}E{episode:00} - {Episode Title} {Quality Full}",
                    "Le Bureau des Légendes - S05E03 - Épisode 3 WEBDL-720p"},
@@ -156,7 +142,8 @@ TEST(RenderFormatTest, EmptyValuesDropTheirPrefixSuffixAndTags) {
   EXPECT_THAT(RenderFormat("{Movie Title} {tmdb-{TmdbId}}", c, {}), IsOkAndHolds("Unknown Film"));
   EXPECT_THAT(RenderFormat("{Movie Title} {[Quality Full]}{-Release Group}", c, {}),
               IsOkAndHolds("Unknown Film"));
-  EXPECT_THAT(RenderFormat("{Movie Title} {edition-{Edition Tags}}", c, {}), IsOkAndHolds("Unknown Film"));
+  EXPECT_THAT(RenderFormat("{Movie Title} {edition-{Edition Tags}}", c, {}),
+              IsOkAndHolds("Unknown Film"));
   // An unknown year leaves no "()" behind.
   EXPECT_THAT(RenderFormat("{Movie Title} ({Release Year})", c, {}), IsOkAndHolds("Unknown Film"));
   EXPECT_THAT(RenderFormat("{Movie Title:FR}", c, {}), IsOkAndHolds("Unknown Film"));
@@ -176,11 +163,15 @@ TEST(RenderFormatTest, TitlesAreCleanedNeverASlash) {
   NamingContext c;
   c.title = "Face/Off: The Return?";
   c.year = 1997;
-  EXPECT_THAT(RenderFormat("{Movie Title} ({Release Year})", c, {}), IsOkAndHolds("Face+Off - The Return! (1997)"));
-  EXPECT_THAT(RenderFormat("{Movie Title}", c, {.colon = ColonMode::kDelete}), IsOkAndHolds("Face+Off The Return!"));
-  EXPECT_THAT(RenderFormat("{Movie Title}", c, {.colon = ColonMode::kDash}), IsOkAndHolds("Face+Off- The Return!"));
-  EXPECT_THAT(RenderFormat("{Movie Title}", c, {.colon = ColonMode::kSmart, .replace_illegal = false}),
-              IsOkAndHolds("FaceOff The Return"));
+  EXPECT_THAT(RenderFormat("{Movie Title} ({Release Year})", c, {}),
+              IsOkAndHolds("Face+Off - The Return! (1997)"));
+  EXPECT_THAT(RenderFormat("{Movie Title}", c, {.colon = ColonMode::kDelete}),
+              IsOkAndHolds("Face+Off The Return!"));
+  EXPECT_THAT(RenderFormat("{Movie Title}", c, {.colon = ColonMode::kDash}),
+              IsOkAndHolds("Face+Off- The Return!"));
+  EXPECT_THAT(
+      RenderFormat("{Movie Title}", c, {.colon = ColonMode::kSmart, .replace_illegal = false}),
+      IsOkAndHolds("FaceOff The Return"));
   c.title = "../../etc";
   EXPECT_THAT(RenderFormat("{Movie Title}", c, {}), IsOkAndHolds("+.+etc"));
   // Literal text of the format is cleaned too.
@@ -195,8 +186,10 @@ TEST(RenderFormatTest, AccentsAndFrenchTitlesAreKept) {
   c.year = 2001;
   EXPECT_THAT(RenderFormat("{Movie Title} ({Release Year})", c, {}),
               IsOkAndHolds("Le Fabuleux Destin d'Amélie Poulain (2001)"));
-  EXPECT_THAT(RenderFormat("{Movie Title:EN} ({Release Year})", c, {}), IsOkAndHolds("Amélie (2001)"));
-  EXPECT_THAT(RenderFormat("{Movie CleanTitle}", c, {}), IsOkAndHolds("Le Fabuleux Destin d'Amelie Poulain"));
+  EXPECT_THAT(RenderFormat("{Movie Title:EN} ({Release Year})", c, {}),
+              IsOkAndHolds("Amélie (2001)"));
+  EXPECT_THAT(RenderFormat("{Movie CleanTitle}", c, {}),
+              IsOkAndHolds("Le Fabuleux Destin d'Amelie Poulain"));
   EXPECT_THAT(RenderFormat("{Movie.CleanTitle:EN}", c, {}), IsOkAndHolds("Amelie"));
   EXPECT_THAT(RenderFormat("{Movie Title:20}", c, {}), IsOkAndHolds("Le Fabuleux Desti..."));
 }
@@ -206,7 +199,8 @@ TEST(RenderFormatTest, OriginalTitleDiffersFromTheRequestTitle) {
   c.title = "Spirited Away";
   c.original_title = "千と千尋の神隠し";
   c.year = 2001;
-  EXPECT_THAT(RenderFormat("{Movie OriginalTitle} ({Release Year})", c, {}), IsOkAndHolds("千と千尋の神隠し (2001)"));
+  EXPECT_THAT(RenderFormat("{Movie OriginalTitle} ({Release Year})", c, {}),
+              IsOkAndHolds("千と千尋の神隠し (2001)"));
   EXPECT_THAT(RenderFormat("{Movie TitleThe}", c, {}), IsOkAndHolds("Spirited Away"));
 }
 
@@ -216,7 +210,8 @@ TEST(RenderFormatTest, WindowsReservedNameFromATitle) {
   EXPECT_THAT(RenderFormat("{Movie Title}", c, {}), IsOkAndHolds("Con_"));
   c.title = "Con Air";
   c.year = 1997;
-  EXPECT_THAT(RenderFormat("{Movie Title} ({Release Year})", c, {}), IsOkAndHolds("Con Air (1997)"));
+  EXPECT_THAT(RenderFormat("{Movie Title} ({Release Year})", c, {}),
+              IsOkAndHolds("Con Air (1997)"));
 }
 
 struct BadFormat {
@@ -229,17 +224,17 @@ TEST_P(BadFormatTest, IsInvalidArgumentNamingTheProblem) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(GetParam().message)))
       << GetParam().format;
 }
-INSTANTIATE_TEST_SUITE_P(
-    Errors, BadFormatTest,
-    ::testing::Values(BadFormat{"{Movie Title", "unbalanced '{'"},
-                      BadFormat{"Movie Title}", "unbalanced '}'"},
-                      BadFormat{"{Movie {Title}}", "unbalanced '{'"},
-                      BadFormat{"{Movie Rating}", "unknown token {Movie Rating}"},
-                      BadFormat{"{Nope}", "unknown token {Nope}"},
-                      BadFormat{"{}", "is not a token"},
-                      BadFormat{"{Movie/Title}", "is not a token"},
-                      BadFormat{"{Movie Title:}", "nothing after ':'"},
-                      BadFormat{"{imdb-{ImdbId}", "needs a closing '}'"}));
+INSTANTIATE_TEST_SUITE_P(Errors, BadFormatTest,
+                         ::testing::Values(BadFormat{"{Movie Title", "unbalanced '{'"},
+                                           BadFormat{"Movie Title}", "unbalanced '}'"},
+                                           BadFormat{"{Movie {Title}}", "unbalanced '{'"},
+                                           BadFormat{"{Movie Rating}",
+                                                     "unknown token {Movie Rating}"},
+                                           BadFormat{"{Nope}", "unknown token {Nope}"},
+                                           BadFormat{"{}", "is not a token"},
+                                           BadFormat{"{Movie/Title}", "is not a token"},
+                                           BadFormat{"{Movie Title:}", "nothing after ':'"},
+                                           BadFormat{"{imdb-{ImdbId}", "needs a closing '}'"}));
 
 TEST(ParseColonModeTest, KnowsEveryMode) {
   EXPECT_THAT(ParseColonMode("delete"), IsOkAndHolds(ColonMode::kDelete));
@@ -247,7 +242,8 @@ TEST(ParseColonModeTest, KnowsEveryMode) {
   EXPECT_THAT(ParseColonMode("space_dash"), IsOkAndHolds(ColonMode::kSpaceDash));
   EXPECT_THAT(ParseColonMode("space_dash_space"), IsOkAndHolds(ColonMode::kSpaceDashSpace));
   EXPECT_THAT(ParseColonMode("Smart"), IsOkAndHolds(ColonMode::kSmart));
-  EXPECT_THAT(ParseColonMode("custom"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("custom")));
+  EXPECT_THAT(ParseColonMode("custom"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("custom")));
 }
 
 }  // namespace

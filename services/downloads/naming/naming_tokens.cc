@@ -17,8 +17,12 @@
 namespace kiosk::downloads::naming {
 namespace {
 
-bool IsPrefixChar(char c) { return c == '-' || c == ' ' || c == '.' || c == '_' || c == '[' || c == '('; }
-bool IsSuffixChar(char c) { return c == '-' || c == ' ' || c == '.' || c == '_' || c == ')' || c == ']'; }
+bool IsPrefixChar(char c) {
+  return c == '-' || c == ' ' || c == '.' || c == '_' || c == '[' || c == '(';
+}
+bool IsSuffixChar(char c) {
+  return c == '-' || c == ' ' || c == '.' || c == '_' || c == ')' || c == ']';
+}
 bool IsSeparatorChar(char c) { return c == '-' || c == ' ' || c == '.' || c == '_'; }
 bool IsWordChar(char c) { return absl::ascii_isalnum(static_cast<unsigned char>(c)); }
 bool IsFormatChar(char c) {
@@ -74,7 +78,8 @@ bool TokenValue(const TokenMatch& t, const NamingContext& c, std::string* out) {
   if (k == "movietitle" || k == "seriestitle") {
     *out = ApplyTruncation(numeric_format || f.empty() ? c.title : LanguageTitle(c, f), f);
   } else if (k == "moviecleantitle" || k == "seriescleantitle") {
-    *out = ApplyTruncation(CleanTitle(numeric_format || f.empty() ? c.title : LanguageTitle(c, f)), f);
+    *out =
+        ApplyTruncation(CleanTitle(numeric_format || f.empty() ? c.title : LanguageTitle(c, f)), f);
   } else if (k == "movietitlethe" || k == "seriestitlethe") {
     *out = ApplyTruncation(TitleThe(c.title), f);
   } else if (k == "moviecleantitlethe" || k == "seriescleantitlethe") {
@@ -85,7 +90,8 @@ bool TokenValue(const TokenMatch& t, const NamingContext& c, std::string* out) {
     *out = ApplyTruncation(CleanTitle(c.original_title.empty() ? c.title : c.original_title), f);
   } else if (k == "movietitlefirstcharacter" || k == "seriestitlefirstcharacter") {
     std::string the = TitleThe(c.title);
-    *out = the.empty() ? "" : std::string(1, absl::ascii_toupper(static_cast<unsigned char>(the[0])));
+    *out =
+        the.empty() ? "" : std::string(1, absl::ascii_toupper(static_cast<unsigned char>(the[0])));
     if (!out->empty() && !IsWordChar((*out)[0])) *out = "_";
   } else if (k == "seriestitleyear" || k == "movietitleyear") {
     *out = ApplyTruncation(c.year ? TitleYear(c.title, *c.year) : c.title, f);
@@ -136,7 +142,8 @@ absl::StatusOr<TokenMatch> ParseToken(absl::string_view body) {
   size_t name_start = i;
   while (i < body.size() && IsWordChar(body[i])) ++i;
   if (i == name_start) {
-    return absl::InvalidArgumentError(absl::StrCat("\"{", body, "}\" is not a token: write e.g. {Movie Title}"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"{", body, "}\" is not a token: write e.g. {Movie Title}"));
   }
   size_t sep_start = i;
   while (i < body.size() && IsSeparatorChar(body[i])) ++i;
@@ -164,8 +171,8 @@ absl::StatusOr<TokenMatch> ParseToken(absl::string_view body) {
   }
   while (i < body.size() && IsSuffixChar(body[i])) t.suffix.push_back(body[i++]);
   if (i != body.size()) {
-    return absl::InvalidArgumentError(absl::StrCat("\"{", body, "}\" is not a token: unexpected \"",
-                                                   body.substr(i, 1), "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"{", body, "}\" is not a token: unexpected \"", body.substr(i, 1), "\""));
   }
   return t;
 }
@@ -187,8 +194,10 @@ absl::StatusOr<std::string> RenderToken(const TokenMatch& t, const NamingContext
   }
   // Numbers ({season}, {episode}: "01-E02") keep their own letters.
   bool numeric = t.key == "season" || t.key == "episode";
-  if (!numeric && !has_upper) value = absl::AsciiStrToLower(value);
-  else if (!numeric && !has_lower) value = absl::AsciiStrToUpper(value);
+  if (!numeric && !has_upper)
+    value = absl::AsciiStrToLower(value);
+  else if (!numeric && !has_lower)
+    value = absl::AsciiStrToUpper(value);
   if (!t.separator.empty() && t.separator != " ") {
     value = absl::StrReplaceAll(value, {{" ", t.separator}});
   }

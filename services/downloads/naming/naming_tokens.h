@@ -33,7 +33,8 @@ absl::StatusOr<TokenMatch> ParseToken(absl::string_view body);
 
 // Radarr's ReplaceToken. INVALID_ARGUMENT for an unknown token name. An
 // empty value renders as "" (prefix and suffix dropped).
-absl::StatusOr<std::string> RenderToken(const TokenMatch& t, const NamingContext& c, const NamingOptions& options);
+absl::StatusOr<std::string> RenderToken(const TokenMatch& t, const NamingContext& c,
+                                        const NamingOptions& options);
 
 }  // namespace kiosk::downloads::naming
 

@@ -4,25 +4,27 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "services/downloads/naming/absl_view.h"
 #include "services/downloads/naming/release_tags.h"
 
 namespace kiosk::downloads::naming {
 namespace {
 
-constexpr const char* kExtensions[] = {".mkv", ".mp4", ".avi", ".m4v", ".mov", ".wmv", ".ts", ".m2ts",
-                                       ".mpg", ".mpeg", ".webm", ".iso", ".torrent", ".nzb", ".srt",
-                                       ".ass", ".ssa", ".sub", ".vtt", ".idx", ".nfo"};
+constexpr const char* kExtensions[] = {
+    ".mkv", ".mp4",     ".avi", ".m4v", ".mov", ".wmv", ".ts",  ".m2ts", ".mpg", ".mpeg", ".webm",
+    ".iso", ".torrent", ".nzb", ".srt", ".ass", ".ssa", ".sub", ".vtt",  ".idx", ".nfo"};
 constexpr size_t kMaxEpisodeRange = 60;
 
 bool IsDigits(absl::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); });
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return absl::ascii_isdigit(static_cast<unsigned char>(c));
+  });
 }
 
 int ToInt(absl::string_view digits) {
@@ -34,7 +36,8 @@ int ToInt(absl::string_view digits) {
 // Reads digits at *pos, advancing it; -1 if there are none.
 int ReadNumber(absl::string_view s, size_t* pos, size_t max_digits) {
   size_t start = *pos;
-  while (*pos < s.size() && *pos - start < max_digits && absl::ascii_isdigit(static_cast<unsigned char>(s[*pos]))) {
+  while (*pos < s.size() && *pos - start < max_digits &&
+         absl::ascii_isdigit(static_cast<unsigned char>(s[*pos]))) {
     ++*pos;
   }
   return *pos == start ? -1 : ToInt(s.substr(start, *pos - start));
@@ -144,8 +147,9 @@ std::string TakeGroup(std::string* name) {
   EpisodeMark ignored;
   int year = 0;
   std::string upper = absl::AsciiStrToUpper(group);
-  if (!word || IsDigits(group) || IsYear(group, &year) || ParseEpisodeWord("S01" + upper, &ignored) ||
-      !ResolutionTag(group).empty() || upper == "DL" || upper == "RIP" || upper == "HD") {
+  if (!word || IsDigits(group) || IsYear(group, &year) ||
+      ParseEpisodeWord("S01" + upper, &ignored) || !ResolutionTag(group).empty() || upper == "DL" ||
+      upper == "RIP" || upper == "HD") {
     return "";
   }
   n.erase(dash);
@@ -156,8 +160,8 @@ std::vector<std::string> SplitWords(absl::string_view name) {
   std::vector<std::string> words;
   std::string current;
   for (char c : name) {
-    if (c == '.' || c == '_' || c == ' ' || c == '[' || c == ']' || c == '(' || c == ')' || c == '{' ||
-        c == '}' || c == ',' || c == '+') {
+    if (c == '.' || c == '_' || c == ' ' || c == '[' || c == ']' || c == '(' || c == ')' ||
+        c == '{' || c == '}' || c == ',' || c == '+') {
       if (!current.empty()) words.push_back(current);
       current.clear();
     } else {
@@ -220,7 +224,8 @@ ParsedRelease ParseReleaseName(std::string_view raw_in) {
   absl::string_view raw = Av(raw_in);
   ParsedRelease r;
   absl::string_view base = raw;
-  if (size_t slash = base.find_last_of("/\\"); slash != absl::string_view::npos) base = base.substr(slash + 1);
+  if (size_t slash = base.find_last_of("/\\"); slash != absl::string_view::npos)
+    base = base.substr(slash + 1);
   std::string name = NormalizeReleaseWords(StripExtension(absl::StripAsciiWhitespace(base)));
   // Leading "[www.site.com]" / "[GROUP]" tags.
   std::string leading_group;
@@ -228,7 +233,8 @@ ParsedRelease ParseReleaseName(std::string_view raw_in) {
     size_t close = name.find(']');
     if (close == std::string::npos) break;
     std::string inner = name.substr(1, close - 1);
-    if (inner.find('.') == std::string::npos && inner.find(' ') == std::string::npos) leading_group = inner;
+    if (inner.find('.') == std::string::npos && inner.find(' ') == std::string::npos)
+      leading_group = inner;
     name = std::string(absl::StripLeadingAsciiWhitespace(name.substr(close + 1)));
     while (!name.empty() && (name[0] == '-' || name[0] == '.' || name[0] == ' ')) name.erase(0, 1);
   }
@@ -249,7 +255,8 @@ ParsedRelease ParseReleaseName(std::string_view raw_in) {
   for (size_t i = 1; i < n; ++i) {
     if (kinds[i] == WordKind::kEpisode && episode_at == n) episode_at = i;
     if (kinds[i] == WordKind::kStrong && strong_at == n) strong_at = i;
-    if ((kinds[i] == WordKind::kStrong || kinds[i] == WordKind::kWeak || kinds[i] == WordKind::kEpisode) &&
+    if ((kinds[i] == WordKind::kStrong || kinds[i] == WordKind::kWeak ||
+         kinds[i] == WordKind::kEpisode) &&
         any_at == n) {
       any_at = i;
     }
@@ -330,7 +337,8 @@ ParsedRelease ParseReleaseName(std::string_view raw_in) {
       continue;
     }
     if (std::string tag = EditionTag(w); !tag.empty()) {
-      if (std::find(editions.begin(), editions.end(), tag) == editions.end()) editions.push_back(tag);
+      if (std::find(editions.begin(), editions.end(), tag) == editions.end())
+        editions.push_back(tag);
       continue;
     }
     if (upper == "UHD" && r.resolution.empty()) r.resolution = "2160p";

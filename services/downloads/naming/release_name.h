@@ -17,18 +17,19 @@
 namespace kiosk::downloads::naming {
 
 struct ParsedRelease {
-  std::string title;                 // "The Matrix" (dots/underscores to spaces)
+  std::string title;  // "The Matrix" (dots/underscores to spaces)
   std::optional<int> year;
-  std::optional<int> season;         // S01E02 -> 1; a season pack "S02" -> 2
-  std::vector<int> episodes;         // S01E02E03 / S01E02-E03 -> {2,3}; empty for a pack/movie
-  std::string resolution;            // "2160p", "1080p", "720p", "480p" or ""
-  std::string source;                // "Bluray", "WEBDL", "WEBRip", "HDTV", "DVD", "Remux", ...
-  std::string quality;               // Radarr's quality title, e.g. "Bluray-1080p", "WEBDL-720p", "Remux-2160p"
-  std::string codec;                 // "x264", "x265", "h264", "HEVC", "AV1", ...
-  std::string group;                 // release group ("SPARKS"), "" if none
-  std::string edition;               // "Director's Cut", "Extended", ... "" if none
-  std::vector<std::string> languages;  // normalised tags in order found: "FRENCH", "TRUEFRENCH", "VFF",
-                                       // "VFQ", "VFI", "VF2", "VOSTFR", "SUBFRENCH", "MULTI", "VO", "ENGLISH", ...
+  std::optional<int> season;  // S01E02 -> 1; a season pack "S02" -> 2
+  std::vector<int> episodes;  // S01E02E03 / S01E02-E03 -> {2,3}; empty for a pack/movie
+  std::string resolution;     // "2160p", "1080p", "720p", "480p" or ""
+  std::string source;         // "Bluray", "WEBDL", "WEBRip", "HDTV", "DVD", "Remux", ...
+  std::string quality;  // Radarr's quality title, e.g. "Bluray-1080p", "WEBDL-720p", "Remux-2160p"
+  std::string codec;    // "x264", "x265", "h264", "HEVC", "AV1", ...
+  std::string group;    // release group ("SPARKS"), "" if none
+  std::string edition;  // "Director's Cut", "Extended", ... "" if none
+  std::vector<std::string>
+      languages;  // normalised tags in order found: "FRENCH", "TRUEFRENCH", "VFF",
+                  // "VFQ", "VFI", "VF2", "VOSTFR", "SUBFRENCH", "MULTI", "VO", "ENGLISH", ...
   bool proper = false;
   bool repack = false;
   // Added: a whole season (or series) pack: "S02", "S01.COMPLETE", "Saison 1", "INTEGRALE".

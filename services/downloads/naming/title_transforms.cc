@@ -4,10 +4,10 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "services/downloads/naming/absl_view.h"
 
@@ -18,22 +18,20 @@ namespace {
 // their base letter, as Unicode NFD decomposition + dropping the marks gives.
 // Letters that do not decompose (ø, æ, œ, ß, ł, đ) are kept, like .NET does.
 constexpr std::pair<const char*, char> kDiacritics[] = {
-    {"À", 'A'}, {"Á", 'A'}, {"Â", 'A'}, {"Ã", 'A'}, {"Ä", 'A'}, {"Å", 'A'}, {"Ç", 'C'},
-    {"È", 'E'}, {"É", 'E'}, {"Ê", 'E'}, {"Ë", 'E'}, {"Ì", 'I'}, {"Í", 'I'}, {"Î", 'I'},
-    {"Ï", 'I'}, {"Ñ", 'N'}, {"Ò", 'O'}, {"Ó", 'O'}, {"Ô", 'O'}, {"Õ", 'O'}, {"Ö", 'O'},
-    {"Ù", 'U'}, {"Ú", 'U'}, {"Û", 'U'}, {"Ü", 'U'}, {"Ý", 'Y'}, {"à", 'a'}, {"á", 'a'},
-    {"â", 'a'}, {"ã", 'a'}, {"ä", 'a'}, {"å", 'a'}, {"ç", 'c'}, {"è", 'e'}, {"é", 'e'},
-    {"ê", 'e'}, {"ë", 'e'}, {"ì", 'i'}, {"í", 'i'}, {"î", 'i'}, {"ï", 'i'}, {"ñ", 'n'},
-    {"ò", 'o'}, {"ó", 'o'}, {"ô", 'o'}, {"õ", 'o'}, {"ö", 'o'}, {"ù", 'u'}, {"ú", 'u'},
-    {"û", 'u'}, {"ü", 'u'}, {"ý", 'y'}, {"ÿ", 'y'}, {"Ā", 'A'}, {"ā", 'a'}, {"Ă", 'A'},
-    {"ă", 'a'}, {"Ą", 'A'}, {"ą", 'a'}, {"Ć", 'C'}, {"ć", 'c'}, {"Č", 'C'}, {"č", 'c'},
-    {"Ď", 'D'}, {"ď", 'd'}, {"Ē", 'E'}, {"ē", 'e'}, {"Ė", 'E'}, {"ė", 'e'}, {"Ę", 'E'},
-    {"ę", 'e'}, {"Ě", 'E'}, {"ě", 'e'}, {"Ğ", 'G'}, {"ğ", 'g'}, {"Ī", 'I'}, {"ī", 'i'},
-    {"İ", 'I'}, {"Ń", 'N'}, {"ń", 'n'}, {"Ň", 'N'}, {"ň", 'n'}, {"Ō", 'O'}, {"ō", 'o'},
-    {"Ő", 'O'}, {"ő", 'o'}, {"Ř", 'R'}, {"ř", 'r'}, {"Ś", 'S'}, {"ś", 's'}, {"Ş", 'S'},
-    {"ş", 's'}, {"Š", 'S'}, {"š", 's'}, {"Ţ", 'T'}, {"ţ", 't'}, {"Ť", 'T'}, {"ť", 't'},
-    {"Ū", 'U'}, {"ū", 'u'}, {"Ů", 'U'}, {"ů", 'u'}, {"Ű", 'U'}, {"ű", 'u'}, {"Ÿ", 'Y'},
-    {"Ź", 'Z'}, {"ź", 'z'}, {"Ż", 'Z'}, {"ż", 'z'}, {"Ž", 'Z'}, {"ž", 'z'},
+    {"À", 'A'}, {"Á", 'A'}, {"Â", 'A'}, {"Ã", 'A'}, {"Ä", 'A'}, {"Å", 'A'}, {"Ç", 'C'}, {"È", 'E'},
+    {"É", 'E'}, {"Ê", 'E'}, {"Ë", 'E'}, {"Ì", 'I'}, {"Í", 'I'}, {"Î", 'I'}, {"Ï", 'I'}, {"Ñ", 'N'},
+    {"Ò", 'O'}, {"Ó", 'O'}, {"Ô", 'O'}, {"Õ", 'O'}, {"Ö", 'O'}, {"Ù", 'U'}, {"Ú", 'U'}, {"Û", 'U'},
+    {"Ü", 'U'}, {"Ý", 'Y'}, {"à", 'a'}, {"á", 'a'}, {"â", 'a'}, {"ã", 'a'}, {"ä", 'a'}, {"å", 'a'},
+    {"ç", 'c'}, {"è", 'e'}, {"é", 'e'}, {"ê", 'e'}, {"ë", 'e'}, {"ì", 'i'}, {"í", 'i'}, {"î", 'i'},
+    {"ï", 'i'}, {"ñ", 'n'}, {"ò", 'o'}, {"ó", 'o'}, {"ô", 'o'}, {"õ", 'o'}, {"ö", 'o'}, {"ù", 'u'},
+    {"ú", 'u'}, {"û", 'u'}, {"ü", 'u'}, {"ý", 'y'}, {"ÿ", 'y'}, {"Ā", 'A'}, {"ā", 'a'}, {"Ă", 'A'},
+    {"ă", 'a'}, {"Ą", 'A'}, {"ą", 'a'}, {"Ć", 'C'}, {"ć", 'c'}, {"Č", 'C'}, {"č", 'c'}, {"Ď", 'D'},
+    {"ď", 'd'}, {"Ē", 'E'}, {"ē", 'e'}, {"Ė", 'E'}, {"ė", 'e'}, {"Ę", 'E'}, {"ę", 'e'}, {"Ě", 'E'},
+    {"ě", 'e'}, {"Ğ", 'G'}, {"ğ", 'g'}, {"Ī", 'I'}, {"ī", 'i'}, {"İ", 'I'}, {"Ń", 'N'}, {"ń", 'n'},
+    {"Ň", 'N'}, {"ň", 'n'}, {"Ō", 'O'}, {"ō", 'o'}, {"Ő", 'O'}, {"ő", 'o'}, {"Ř", 'R'}, {"ř", 'r'},
+    {"Ś", 'S'}, {"ś", 's'}, {"Ş", 'S'}, {"ş", 's'}, {"Š", 'S'}, {"š", 's'}, {"Ţ", 'T'}, {"ţ", 't'},
+    {"Ť", 'T'}, {"ť", 't'}, {"Ū", 'U'}, {"ū", 'u'}, {"Ů", 'U'}, {"ů", 'u'}, {"Ű", 'U'}, {"ű", 'u'},
+    {"Ÿ", 'Y'}, {"Ź", 'Z'}, {"ź", 'z'}, {"Ż", 'Z'}, {"ż", 'z'}, {"Ž", 'Z'}, {"ž", 'z'},
 };
 
 bool IsSpace(char c) { return c == ' ' || c == '\t'; }
@@ -117,7 +115,8 @@ std::string CleanTitle(absl::string_view title) {
     }
     bool lone = kLoneMarks.find(c) != absl::string_view::npos && i > 0 && IsSpace(text[i - 1]) &&
                 i + 1 < text.size() && IsSpace(text[i + 1]);
-    bool contraction = kContractionMarks.find(c) != absl::string_view::npos && followed_by_suffix(i + 1);
+    bool contraction =
+        kContractionMarks.find(c) != absl::string_view::npos && followed_by_suffix(i + 1);
     if (lone || contraction) {
       ++i;
       continue;
@@ -162,7 +161,8 @@ std::string TitleWithoutYear(absl::string_view title) {
     absl::string_view digits = t.substr(t.size() - 5, 4);
     bool all_digits = true;
     for (char c : digits) all_digits &= absl::ascii_isdigit(static_cast<unsigned char>(c));
-    if (all_digits) return std::string(absl::StripTrailingAsciiWhitespace(t.substr(0, t.size() - 6)));
+    if (all_digits)
+      return std::string(absl::StripTrailingAsciiWhitespace(t.substr(0, t.size() - 6)));
   }
   return std::string(t);
 }
@@ -194,7 +194,8 @@ std::string TruncateTitle(absl::string_view text, int max_chars, absl::string_vi
     for (size_t i = 0; i < keep; ++i) kept.append(chars[i].data(), chars[i].size());
     return absl::StrCat(trim_chars(kept, true), ellipsis);
   }
-  for (size_t i = chars.size() - keep; i < chars.size(); ++i) kept.append(chars[i].data(), chars[i].size());
+  for (size_t i = chars.size() - keep; i < chars.size(); ++i)
+    kept.append(chars[i].data(), chars[i].size());
   return absl::StrCat(ellipsis, trim_chars(kept, false));
 }
 

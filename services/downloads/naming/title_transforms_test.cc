@@ -1,8 +1,8 @@
 #include "services/downloads/naming/title_transforms.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace kiosk::downloads::naming {
 namespace {
@@ -10,7 +10,8 @@ namespace {
 TEST(RemoveDiacriticsTest, StripsMarksKeepsOtherLetters) {
   EXPECT_EQ(RemoveDiacritics("Amélie"), "Amelie");
   EXPECT_EQ(RemoveDiacritics("À bout de souffle"), "A bout de souffle");
-  EXPECT_EQ(RemoveDiacritics("Ça, garçon, Noël, naïf, où, Éric"), "Ca, garcon, Noel, naif, ou, Eric");
+  EXPECT_EQ(RemoveDiacritics("Ça, garçon, Noël, naïf, où, Éric"),
+            "Ca, garcon, Noel, naif, ou, Eric");
   EXPECT_EQ(RemoveDiacritics("Škoda Čeština Łódź"), "Skoda Cestina Łodz");
   EXPECT_EQ(RemoveDiacritics("Œdipe æ ø ß"), "Œdipe æ ø ß");  // no decomposition, as .NET
   EXPECT_EQ(RemoveDiacritics("plain ascii"), "plain ascii");
@@ -18,7 +19,8 @@ TEST(RemoveDiacriticsTest, StripsMarksKeepsOtherLetters) {
 
 TEST(CleanTitleTest, MatchesRadarrCleanTitle) {
   EXPECT_EQ(CleanTitle("Law & Order: SVU"), "Law and Order SVU");
-  EXPECT_EQ(CleanTitle("Mission: Impossible - Dead Reckoning"), "Mission Impossible  Dead Reckoning");
+  EXPECT_EQ(CleanTitle("Mission: Impossible - Dead Reckoning"),
+            "Mission Impossible  Dead Reckoning");
   EXPECT_EQ(CleanTitle("Don't Look Up"), "Dont Look Up");
   EXPECT_EQ(CleanTitle("Don’t Look Up"), "Dont Look Up");
   EXPECT_EQ(CleanTitle("Amélie"), "Amelie");

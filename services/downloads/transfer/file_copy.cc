@@ -8,9 +8,9 @@
 #include <cstring>
 #include <memory>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "services/downloads/naming/absl_view.h"
 
 namespace kiosk::downloads::transfer {
@@ -72,7 +72,8 @@ ssize_t FastCopier::Chunk(int in_fd, int out_fd, size_t max) {
 absl::StatusOr<bool> SameContent(int a_fd, int b_fd) {
   struct stat a, b;
   if (::fstat(a_fd, &a) != 0 || ::fstat(b_fd, &b) != 0) {
-    return absl::InternalError(absl::StrCat("cannot stat files to compare: ", std::strerror(errno)));
+    return absl::InternalError(
+        absl::StrCat("cannot stat files to compare: ", std::strerror(errno)));
   }
   if (a.st_dev == b.st_dev && a.st_ino == b.st_ino) return true;
   if (a.st_size != b.st_size) return false;
@@ -83,7 +84,8 @@ absl::StatusOr<bool> SameContent(int a_fd, int b_fd) {
     ssize_t nb = ::pread(b_fd, b_buf.get(), kBufferSize, offset);
     if (na < 0 || nb < 0) {
       if (errno == EINTR) continue;
-      return absl::InternalError(absl::StrCat("cannot read files to compare: ", std::strerror(errno)));
+      return absl::InternalError(
+          absl::StrCat("cannot read files to compare: ", std::strerror(errno)));
     }
     if (na != nb || na == 0) return na == nb;
     if (std::memcmp(a_buf.get(), b_buf.get(), na) != 0) return false;

@@ -10,8 +10,8 @@
 #include <functional>
 #include <memory>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace kiosk::downloads::transfer {
 

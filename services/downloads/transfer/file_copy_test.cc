@@ -1,13 +1,12 @@
 #include "services/downloads/transfer/file_copy.h"
 
 #include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <string>
 #include <thread>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "common/testing/status_matchers.h"
 #include "services/downloads/transfer/transfer_test_util.h"

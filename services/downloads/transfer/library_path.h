@@ -11,18 +11,18 @@
 
 #include <string>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "services/downloads/transfer/unique_fd.h"
 
 namespace kiosk::downloads::transfer {
 
 struct LibraryFolder {
-  UniqueFd dir;            // the destination folder (invalid when it does not exist yet and create=false)
-  std::string dir_path;    // its absolute real path (as it will be when missing)
-  std::string name;        // the file name inside it
-  dev_t device = 0;        // st_dev of the deepest folder that exists
+  UniqueFd dir;  // the destination folder (invalid when it does not exist yet and create=false)
+  std::string dir_path;  // its absolute real path (as it will be when missing)
+  std::string name;      // the file name inside it
+  dev_t device = 0;      // st_dev of the deepest folder that exists
 };
 
 // INVALID_ARGUMENT unless `relative` is a plain relative path: not empty, not
@@ -33,8 +33,8 @@ absl::Status ValidateRelativeDestination(absl::string_view relative);
 // folders (mode 0755) when `create`. INVALID_ARGUMENT on an escape (bad path,
 // symbolic link leading outside, the final name being a symbolic link),
 // FAILED_PRECONDITION when the root is missing or a path part is not a folder.
-absl::StatusOr<LibraryFolder> OpenLibraryFolder(absl::string_view library_root, absl::string_view relative,
-                                               bool create);
+absl::StatusOr<LibraryFolder> OpenLibraryFolder(absl::string_view library_root,
+                                                absl::string_view relative, bool create);
 
 }  // namespace kiosk::downloads::transfer
 

@@ -45,7 +45,8 @@ std::string PartialName(std::string_view final_name_in) {
 absl::Status FsyncDir(const LibraryFolder& folder) {
   if (::fsync(folder.dir.get()) != 0) {
     int err = errno;
-    return absl::InternalError(absl::StrCat("cannot fsync folder \"", folder.dir_path, "\": ", ErrnoText(err)));
+    return absl::InternalError(
+        absl::StrCat("cannot fsync folder \"", folder.dir_path, "\": ", ErrnoText(err)));
   }
   return absl::OkStatus();
 }
@@ -59,7 +60,6 @@ int RenameInFolder(int dir_fd, const std::string& from, const std::string& to, b
   return 0;
 }
 
-
 absl::Status CopyIntoPlace(const Source& source, const LibraryFolder& folder, const Target& target,
                            const FileSystemHooks& hooks,
                            const std::function<void(int64_t, int64_t)>& progress) {
@@ -70,15 +70,19 @@ absl::Status CopyIntoPlace(const Source& source, const LibraryFolder& folder, co
   UniqueFd out(::openat(dir, partial.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644));
   if (!out.valid()) {
     int err = errno;
-    return absl::InternalError(absl::StrCat("cannot create \"", partial_path, "\": ", ErrnoText(err)));
+    return absl::InternalError(
+        absl::StrCat("cannot create \"", partial_path, "\": ", ErrnoText(err)));
   }
   // A crashed transfer's lock died with it; a live one still holds it.
   if (::flock(out.get(), LOCK_EX | LOCK_NB) != 0) {
-    return absl::AbortedError(absl::StrCat("another transfer is writing \"", partial_path, "\"; try again later"));
+    return absl::AbortedError(
+        absl::StrCat("another transfer is writing \"", partial_path, "\"; try again later"));
   }
   struct stat partial_st;
   if (::fstat(out.get(), &partial_st) == 0 && partial_st.st_size > 0) {
-    log::Info("transfer_stale_partial_replaced").With("partial", partial_path).With("bytes", int64_t{partial_st.st_size});
+    log::Info("transfer_stale_partial_replaced")
+        .With("partial", partial_path)
+        .With("bytes", int64_t{partial_st.st_size});
   }
   auto fail = [&](absl::Status status) {
     ::unlinkat(dir, partial.c_str(), 0);
@@ -87,10 +91,11 @@ absl::Status CopyIntoPlace(const Source& source, const LibraryFolder& folder, co
   auto io_error = [&](absl::string_view what, int err) {
     if (IsNoSpace(err)) {
       return fail(absl::ResourceExhaustedError(absl::StrCat(
-          "no space left in \"", folder.dir_path, "\" for ", total, " bytes while ", what,
-          " (", ErrnoText(err), "); the partial copy was removed: free space and retry")));
+          "no space left in \"", folder.dir_path, "\" for ", total, " bytes while ", what, " (",
+          ErrnoText(err), "); the partial copy was removed: free space and retry")));
     }
-    return fail(absl::InternalError(absl::StrCat(what, " \"", partial_path, "\" failed: ", ErrnoText(err))));
+    return fail(absl::InternalError(
+        absl::StrCat(what, " \"", partial_path, "\" failed: ", ErrnoText(err))));
   };
   if (::ftruncate(out.get(), 0) != 0) return io_error("truncating", errno);
   // Reserve the space first, so a full disk is known before gigabytes are written.
@@ -101,7 +106,8 @@ absl::Status CopyIntoPlace(const Source& source, const LibraryFolder& folder, co
   UniqueFd in(::open(source.path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!in.valid()) {
     int err = errno;
-    return fail(absl::InternalError(absl::StrCat("cannot open source \"", source.path, "\": ", ErrnoText(err))));
+    return fail(absl::InternalError(
+        absl::StrCat("cannot open source \"", source.path, "\": ", ErrnoText(err))));
   }
   FastCopier copier;
   int64_t done = 0;
@@ -119,9 +125,10 @@ absl::Status CopyIntoPlace(const Source& source, const LibraryFolder& folder, co
   struct stat written;
   if (::fstat(out.get(), &written) != 0) return io_error("checking", errno);
   if (done != total || written.st_size != total) {
-    return fail(absl::InternalError(absl::StrCat(
-        "copy of \"", source.path, "\" is ", written.st_size, " bytes (", done, " copied) instead of ", total,
-        "; the source changed during the copy or the disk lost data: retry")));
+    return fail(absl::InternalError(
+        absl::StrCat("copy of \"", source.path, "\" is ", written.st_size, " bytes (", done,
+                     " copied) instead of ", total,
+                     "; the source changed during the copy or the disk lost data: retry")));
   }
   if (int err = RenameInFolder(dir, partial, target.name, target.replace); err != 0) {
     if (err == EEXIST) {

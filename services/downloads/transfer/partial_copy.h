@@ -20,7 +20,8 @@ namespace kiosk::downloads::transfer {
 // RESOURCE_EXHAUSTED when the disk is full, ABORTED when another live
 // transfer holds the partial or the final name appeared meanwhile.
 absl::Status CopyIntoPlace(const Source& source, const LibraryFolder& folder, const Target& target,
-                           const FileSystemHooks& hooks, const std::function<void(int64_t, int64_t)>& progress);
+                           const FileSystemHooks& hooks,
+                           const std::function<void(int64_t, int64_t)>& progress);
 
 // Renames `from` to `to` inside the folder without replacing an existing file
 // (renameat2 RENAME_NOREPLACE, or link + unlink where that is unsupported),

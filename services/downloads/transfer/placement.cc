@@ -35,8 +35,8 @@ absl::StatusOr<Existing> CompareExisting(int dir_fd, const std::string& name, co
     return absl::InternalError(absl::StrCat("cannot check \"", shown_path, "\": ", ErrnoText(err)));
   }
   if (!S_ISREG(existing_st->st_mode)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "\"", shown_path, "\" exists and is not a regular file; it is left alone"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("\"", shown_path, "\" exists and is not a regular file; it is left alone"));
   }
   if (existing_st->st_dev == source.st.st_dev && existing_st->st_ino == source.st.st_ino) {
     return Existing::kIdentical;
@@ -46,7 +46,8 @@ absl::StatusOr<Existing> CompareExisting(int dir_fd, const std::string& name, co
   UniqueFd b(::open(source.path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!a.valid() || !b.valid()) {
     int err = errno;
-    return absl::InternalError(absl::StrCat("cannot compare \"", shown_path, "\": ", ErrnoText(err)));
+    return absl::InternalError(
+        absl::StrCat("cannot compare \"", shown_path, "\": ", ErrnoText(err)));
   }
   absl::StatusOr<bool> same = SameContent(a.get(), b.get());
   if (!same.ok()) return same.status();
@@ -61,14 +62,17 @@ absl::StatusOr<Target> ChooseTarget(const LibraryFolder& folder, const Source& s
   for (int n = 0;; ++n) {
     Target target{.name = n == 0 ? folder.name : NumberedName(folder.name, n)};
     std::string shown = Join(folder, target.name);
-    absl::StatusOr<Existing> existing = CompareExisting(folder.dir.get(), target.name, source, shown, &st);
+    absl::StatusOr<Existing> existing =
+        CompareExisting(folder.dir.get(), target.name, source, shown, &st);
     if (!existing.ok()) return existing.status();
     if (*existing == Existing::kNone) return target;
     if (*existing == Existing::kIdentical) {
       target.same_inode = st.st_dev == source.st.st_dev && st.st_ino == source.st.st_ino;
       // An identical copy becomes a hardlink when asked to and possible.
-      bool wants_link = request.mode == TransferMode::kHardlink || request.mode == TransferMode::kHardlinkOrCopy;
-      if (request.on_existing == OnExisting::kReplaceIfSame && !target.same_inode && wants_link && can_link) {
+      bool wants_link =
+          request.mode == TransferMode::kHardlink || request.mode == TransferMode::kHardlinkOrCopy;
+      if (request.on_existing == OnExisting::kReplaceIfSame && !target.same_inode && wants_link &&
+          can_link) {
         target.replace = true;
       } else {
         target.already_done = true;
@@ -77,26 +81,29 @@ absl::StatusOr<Target> ChooseTarget(const LibraryFolder& folder, const Source& s
     }
     if (request.on_existing != OnExisting::kKeepBoth) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "\"", shown, "\" already exists with different content (", st.st_size, " bytes, the new file has ",
-          source.st.st_size, "); it is not overwritten: remove it or set the existing-file policy to keep both"));
+          "\"", shown, "\" already exists with different content (", st.st_size,
+          " bytes, the new file has ", source.st.st_size,
+          "); it is not overwritten: remove it or set the existing-file policy to keep both"));
     }
     if (n >= 999) {
-      return absl::FailedPreconditionError(absl::StrCat("no free name for \"", Join(folder, folder.name), "\""));
+      return absl::FailedPreconditionError(
+          absl::StrCat("no free name for \"", Join(folder, folder.name), "\""));
     }
   }
 }
 
 absl::StatusOr<Source> StatSource(const std::string& path) {
   if (path.empty() || path.front() != '/') {
-    return absl::InvalidArgumentError(absl::StrCat("source \"", path, "\" must be an absolute path"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("source \"", path, "\" must be an absolute path"));
   }
   Source source{.path = path};
   // A torrent can carry a symbolic link (BitTorrent v2); importing it would
   // copy whatever it points at (/etc/shadow...) into the library.
   struct stat link_st;
   if (::lstat(path.c_str(), &link_st) == 0 && S_ISLNK(link_st.st_mode)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "source \"", path, "\" is a symbolic link; only regular files are imported"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("source \"", path, "\" is a symbolic link; only regular files are imported"));
   }
   if (::stat(path.c_str(), &source.st) != 0) {
     int err = errno;
@@ -106,7 +113,8 @@ absl::StatusOr<Source> StatSource(const std::string& path) {
     return absl::InternalError(absl::StrCat("cannot read source \"", path, "\": ", ErrnoText(err)));
   }
   if (!S_ISREG(source.st.st_mode)) {
-    return absl::FailedPreconditionError(absl::StrCat("source \"", path, "\" is not a regular file"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("source \"", path, "\" is not a regular file"));
   }
   return source;
 }

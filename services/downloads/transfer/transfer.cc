@@ -48,13 +48,17 @@ bool LinkImpossible(int err) {
   return err == EXDEV || err == EPERM || err == EMLINK || err == ENOTSUP || err == EOPNOTSUPP;
 }
 
-std::string DeviceText(dev_t device) { return absl::StrFormat("%u:%u", major(device), minor(device)); }
+std::string DeviceText(dev_t device) {
+  return absl::StrFormat("%u:%u", major(device), minor(device));
+}
 
-absl::Status CrossDeviceError(const Source& source, const std::string& destination, dev_t dest_device) {
+absl::Status CrossDeviceError(const Source& source, const std::string& destination,
+                              dev_t dest_device) {
   return absl::FailedPreconditionError(absl::StrCat(
       "cannot hardlink \"", source.path, "\" (filesystem ", DeviceText(source.st.st_dev), ") to \"",
       destination, "\" (filesystem ", DeviceText(dest_device),
-      "): they are on different filesystems; put the download folder and the library on one filesystem "
+      "): they are on different filesystems; put the download folder and the library on one "
+      "filesystem "
       "or use the transfer mode hardlink_or_copy or copy"));
 }
 
@@ -67,16 +71,20 @@ absl::StatusOr<TransferMode> ParseTransferMode(std::string_view name_in) {
   if (lower == "copy") return TransferMode::kCopy;
   if (lower == "move") return TransferMode::kMove;
   if (lower == "hardlink_or_copy") return TransferMode::kHardlinkOrCopy;
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown transfer mode \"", name, "\": use hardlink, copy, move or hardlink_or_copy"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown transfer mode \"", name, "\": use hardlink, copy, move or hardlink_or_copy"));
 }
 
 std::string TransferModeName(TransferMode mode) {
   switch (mode) {
-    case TransferMode::kHardlink: return "hardlink";
-    case TransferMode::kCopy: return "copy";
-    case TransferMode::kMove: return "move";
-    case TransferMode::kHardlinkOrCopy: return "hardlink_or_copy";
+    case TransferMode::kHardlink:
+      return "hardlink";
+    case TransferMode::kCopy:
+      return "copy";
+    case TransferMode::kMove:
+      return "move";
+    case TransferMode::kHardlinkOrCopy:
+      return "hardlink_or_copy";
   }
   return "unknown";
 }
@@ -109,14 +117,16 @@ absl::StatusOr<TransferPlan> PlanTransfer(const TransferRequest& request) {
   return plan;
 }
 
-absl::StatusOr<TransferResult> Transfer(const TransferRequest& request,
-                                        const std::function<void(int64_t done, int64_t total)>& progress) {
+absl::StatusOr<TransferResult> Transfer(
+    const TransferRequest& request,
+    const std::function<void(int64_t done, int64_t total)>& progress) {
   return Transfer(request, progress, FileSystemHooks{});
 }
 
-absl::StatusOr<TransferResult> Transfer(const TransferRequest& request,
-                                        const std::function<void(int64_t done, int64_t total)>& progress,
-                                        const FileSystemHooks& hooks) {
+absl::StatusOr<TransferResult> Transfer(
+    const TransferRequest& request,
+    const std::function<void(int64_t done, int64_t total)>& progress,
+    const FileSystemHooks& hooks) {
   const absl::Time start = absl::Now();
   absl::StatusOr<Source> source_or = StatSource(request.source);
   if (!source_or.ok()) return source_or.status();
@@ -126,7 +136,8 @@ absl::StatusOr<TransferResult> Transfer(const TransferRequest& request,
   if (!folder_or.ok()) return folder_or.status();
   const LibraryFolder& folder = *folder_or;
   const bool same_fs = folder.device == source.st.st_dev;
-  const bool wants_link = request.mode == TransferMode::kHardlink || request.mode == TransferMode::kHardlinkOrCopy;
+  const bool wants_link =
+      request.mode == TransferMode::kHardlink || request.mode == TransferMode::kHardlinkOrCopy;
   if (request.mode == TransferMode::kHardlink && !same_fs) {
     return CrossDeviceError(source, Join(folder, folder.name), folder.device);
   }
@@ -145,9 +156,11 @@ absl::StatusOr<TransferResult> Transfer(const TransferRequest& request,
   if (target.already_done) {
     result.already_done = true;
     if (target.same_inode) {
-      result.mode_used = request.mode == TransferMode::kMove ? TransferMode::kMove : TransferMode::kHardlink;
+      result.mode_used =
+          request.mode == TransferMode::kMove ? TransferMode::kMove : TransferMode::kHardlink;
     } else {
-      result.mode_used = request.mode == TransferMode::kMove ? TransferMode::kMove : TransferMode::kCopy;
+      result.mode_used =
+          request.mode == TransferMode::kMove ? TransferMode::kMove : TransferMode::kCopy;
       result.fell_back = wants_link;
     }
     // An interrupted move: the copy is in place, only the source is left to remove.
@@ -163,16 +176,18 @@ absl::StatusOr<TransferResult> Transfer(const TransferRequest& request,
       return finish();
     }
     if (err == EEXIST) {
-      return absl::AbortedError(absl::StrCat("\"", result.destination, "\" appeared during the transfer; retry"));
+      return absl::AbortedError(
+          absl::StrCat("\"", result.destination, "\" appeared during the transfer; retry"));
     }
     if (!LinkImpossible(err)) {
-      return absl::InternalError(absl::StrCat("cannot hardlink \"", source.path, "\" to \"", result.destination,
-                                              "\": ", ErrnoText(err)));
+      return absl::InternalError(absl::StrCat("cannot hardlink \"", source.path, "\" to \"",
+                                              result.destination, "\": ", ErrnoText(err)));
     }
     if (request.mode == TransferMode::kHardlink) {
       if (err == EXDEV) return CrossDeviceError(source, result.destination, folder.device);
-      return absl::FailedPreconditionError(absl::StrCat("cannot hardlink \"", source.path, "\" to \"",
-                                                        result.destination, "\": ", ErrnoText(err)));
+      return absl::FailedPreconditionError(absl::StrCat("cannot hardlink \"", source.path,
+                                                        "\" to \"", result.destination,
+                                                        "\": ", ErrnoText(err)));
     }
     result.fell_back = true;
     result.fallback_reason =
@@ -187,7 +202,8 @@ absl::StatusOr<TransferResult> Transfer(const TransferRequest& request,
 
   if (request.mode == TransferMode::kMove && same_fs) {
     // One atomic rename; never over an existing file.
-    int rc = ::renameat2(AT_FDCWD, source.path.c_str(), folder.dir.get(), target.name.c_str(), RENAME_NOREPLACE);
+    int rc = ::renameat2(AT_FDCWD, source.path.c_str(), folder.dir.get(), target.name.c_str(),
+                         RENAME_NOREPLACE);
     int err = rc == 0 ? 0 : errno;
     if (err == 0) {
       if (absl::Status s = FsyncDir(folder); !s.ok()) return s;
@@ -195,11 +211,12 @@ absl::StatusOr<TransferResult> Transfer(const TransferRequest& request,
       return finish();
     }
     if (err == EEXIST) {
-      return absl::AbortedError(absl::StrCat("\"", result.destination, "\" appeared during the transfer; retry"));
+      return absl::AbortedError(
+          absl::StrCat("\"", result.destination, "\" appeared during the transfer; retry"));
     }
     if (err != EXDEV && err != EINVAL && err != ENOSYS) {
-      return absl::InternalError(absl::StrCat("cannot move \"", source.path, "\" to \"", result.destination,
-                                              "\": ", ErrnoText(err)));
+      return absl::InternalError(absl::StrCat("cannot move \"", source.path, "\" to \"",
+                                              result.destination, "\": ", ErrnoText(err)));
     }
     // Same device number but a different mount: copy then remove, below.
   }
@@ -208,7 +225,9 @@ absl::StatusOr<TransferResult> Transfer(const TransferRequest& request,
   if (request.mode == TransferMode::kMove) {
     // The copy is durable in the library before the source goes.
     if (::unlink(source.path.c_str()) != 0) {
-      log::Warn("transfer_move_source_kept").With("source", source.path).With("error", ErrnoText(errno));
+      log::Warn("transfer_move_source_kept")
+          .With("source", source.path)
+          .With("error", ErrnoText(errno));
     }
     result.mode_used = TransferMode::kMove;
   } else {

@@ -91,7 +91,8 @@ int main() {
   const int64_t bytes = mib << 20;
   std::string pattern = base + "/transfer-bench-XXXXXX";
   if (::mkdtemp(pattern.data()) == nullptr) {
-    std::fprintf(stderr, "transfer_bench: cannot create a folder in %s: %s\n", base.c_str(), std::strerror(errno));
+    std::fprintf(stderr, "transfer_bench: cannot create a folder in %s: %s\n", base.c_str(),
+                 std::strerror(errno));
     return 1;
   }
   const std::string dir = pattern;
@@ -101,13 +102,16 @@ int main() {
   std::filesystem::create_directories(library);
   const std::string source = downloads + "/Movie.2019.1080p.BluRay.x264-GRP.mkv";
   if (!WriteSource(source, bytes)) {
-    std::fprintf(stderr, "transfer_bench: cannot write %lld MiB in %s\n", static_cast<long long>(mib), dir.c_str());
+    std::fprintf(stderr, "transfer_bench: cannot write %lld MiB in %s\n",
+                 static_cast<long long>(mib), dir.c_str());
     std::filesystem::remove_all(dir);
     return 1;
   }
   const bool can_drop = DropCaches();
-  std::printf("transfer_bench: %lld MiB file in %s; page cache %s\n", static_cast<long long>(mib), dir.c_str(),
-              can_drop ? "dropped before cold runs" : "NOT droppable here (all runs are warm: source in cache)");
+  std::printf("transfer_bench: %lld MiB file in %s; page cache %s\n", static_cast<long long>(mib),
+              dir.c_str(),
+              can_drop ? "dropped before cold runs"
+                       : "NOT droppable here (all runs are warm: source in cache)");
 
   constexpr int kRuns = 3;
   std::vector<double> ours_warm, ours_cold, cp_warm, cp_cold, cp_sync_warm;
@@ -118,10 +122,12 @@ int main() {
       // Ours: copy_file_range into the partial, fsync, rename, fsync folder.
       std::filesystem::remove_all(library + "/Movie (2019)");
       if (cold) DropCaches();
-      absl::StatusOr<transfer::TransferResult> result = transfer::Transfer(
-          {.source = source, .library_root = library, .relative_destination = "Movie (2019)/Movie (2019).mkv",
-           .mode = transfer::TransferMode::kCopy},
-          nullptr);
+      absl::StatusOr<transfer::TransferResult> result =
+          transfer::Transfer({.source = source,
+                              .library_root = library,
+                              .relative_destination = "Movie (2019)/Movie (2019).mkv",
+                              .mode = transfer::TransferMode::kCopy},
+                             nullptr);
       if (!result.ok()) {
         std::fprintf(stderr, "transfer_bench: %s\n", result.status().ToString().c_str());
         ++failures;
@@ -148,8 +154,8 @@ int main() {
   auto line = [&](const char* what, const std::vector<double>& seconds) {
     if (seconds.empty()) return;
     double s = Median(seconds);
-    std::printf("  %-40s %8.3f s  %8.1f MiB/s  (median of %zu)\n", what, s, static_cast<double>(mib) / s,
-                seconds.size());
+    std::printf("  %-40s %8.3f s  %8.1f MiB/s  (median of %zu)\n", what, s,
+                static_cast<double>(mib) / s, seconds.size());
   };
   std::printf("copy of %lld MiB, same filesystem:\n", static_cast<long long>(mib));
   line("Transfer copy, warm (incl. fsync+rename)", ours_warm);
@@ -161,10 +167,12 @@ int main() {
   // Hardlink: the whole Transfer call (checks, linkat, folder fsync).
   std::vector<double> link_us;
   for (int i = 0; i < 200; ++i) {
-    absl::StatusOr<transfer::TransferResult> result = transfer::Transfer(
-        {.source = source, .library_root = library,
-         .relative_destination = absl::StrCat("Links/Movie ", i, ".mkv"), .mode = transfer::TransferMode::kHardlink},
-        nullptr);
+    absl::StatusOr<transfer::TransferResult> result =
+        transfer::Transfer({.source = source,
+                            .library_root = library,
+                            .relative_destination = absl::StrCat("Links/Movie ", i, ".mkv"),
+                            .mode = transfer::TransferMode::kHardlink},
+                           nullptr);
     if (!result.ok()) {
       std::fprintf(stderr, "transfer_bench: hardlink: %s\n", result.status().ToString().c_str());
       ++failures;
@@ -174,9 +182,11 @@ int main() {
   }
   if (!link_us.empty()) {
     std::sort(link_us.begin(), link_us.end());
-    std::printf("hardlink Transfer of the same file: p50 %.0f us  p99 %.0f us  (%zu links, incl. folder fsync)\n",
-                link_us[link_us.size() / 2], link_us[std::min(link_us.size() - 1, link_us.size() * 99 / 100)],
-                link_us.size());
+    std::printf(
+        "hardlink Transfer of the same file: p50 %.0f us  p99 %.0f us  (%zu links, incl. folder "
+        "fsync)\n",
+        link_us[link_us.size() / 2],
+        link_us[std::min(link_us.size() - 1, link_us.size() * 99 / 100)], link_us.size());
   }
   std::filesystem::remove_all(dir);
   return failures == 0 ? 0 : 1;

@@ -3,6 +3,8 @@
 // A forked child runs the copy and reports its progress through a pipe; the
 // parent kills it with SIGKILL at a chosen point.
 #include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/wait.h>
@@ -10,10 +12,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "common/testing/status_matchers.h"
 #include "services/downloads/transfer/transfer.h"
@@ -42,12 +42,15 @@ class TransferCrashTest : public ::testing::Test {
   static std::string Source() { return *source_dir_ / "Show.S01E01.1080p.WEB-DL.x264-GRP.mkv"; }
 
   TransferRequest Request() const {
-    return {.source = Source(), .library_root = library_.path(), .relative_destination = kDest,
-            .mode = TransferMode::kCopy};
+    return {.source = Source(),
+            .library_root = library_->path(),
+            .relative_destination = kDest,
+            .mode = mode_};
   }
-  std::string Final() const { return library_ / kDest; }
+  std::string Final() const { return *library_ / kDest; }
   std::string Partial() const {
-    return library_ / ("Show (2020)/Season 01/" + PartialName("Show (2020) - S01E01 - Pilot WEBDL-1080p.mkv"));
+    return *library_ /
+           ("Show (2020)/Season 01/" + PartialName("Show (2020) - S01E01 - Pilot WEBDL-1080p.mkv"));
   }
 
   // Starts the copy in a child that writes one byte per progress report
@@ -85,7 +88,8 @@ class TransferCrashTest : public ::testing::Test {
   // The invariant: no file under the final name, or the complete one.
   void ExpectNothingOrComplete() {
     if (Exists(Final())) {
-      EXPECT_TRUE(ReadFile(Final()) == ReadFile(Source())) << "a partial file sits under the final name";
+      EXPECT_TRUE(ReadFile(Final()) == ReadFile(Source()))
+          << "a partial file sits under the final name";
     }
   }
 
@@ -99,7 +103,8 @@ class TransferCrashTest : public ::testing::Test {
   }
 
   static TempDir* source_dir_;
-  TempDir library_;
+  std::unique_ptr<TempDir> library_ = std::make_unique<TempDir>();
+  TransferMode mode_ = TransferMode::kCopy;
   bool killed_mid_copy_ = false;
 };
 
@@ -121,8 +126,49 @@ TEST_F(TransferCrashTest, KilledAtManyPointsOfARunningCopy) {
     CopyAndKill(k, /*pause_after=*/0);
     ExpectNothingOrComplete();
     ExpectResumeCompletes();
-    std::filesystem::remove_all(library_ / "Show (2020)");
+    std::filesystem::remove_all(*library_ / "Show (2020)");
   }
+}
+
+// A move to another filesystem is a copy, then the source is removed: killed
+// mid-copy, the source must still be there and the library clean.
+TEST_F(TransferCrashTest, MoveAcrossFilesystemsKilledMidCopyKeepsTheSource) {
+  if (testing::Device("/dev/shm") == 0 ||
+      testing::Device("/dev/shm") == testing::Device(Source())) {
+    GTEST_SKIP() << "/dev/shm is not a second filesystem here";
+  }
+  library_ = std::make_unique<TempDir>("/dev/shm");
+  mode_ = TransferMode::kMove;
+  std::string moved = *source_dir_ / "moved.mkv";
+  std::filesystem::copy_file(Source(), moved);
+  TransferRequest request = Request();
+  request.source = moved;
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    (void)Transfer(request, [&](int64_t, int64_t) {
+      char byte = 'p';
+      (void)!::write(fds[1], &byte, 1);
+      while (true) ::pause();
+    });
+    ::_exit(0);
+  }
+  char byte;
+  ASSERT_EQ(::read(fds[0], &byte, 1), 1);
+  ::kill(child, SIGKILL);
+  ::waitpid(child, nullptr, 0);
+  ::close(fds[0]);
+  ::close(fds[1]);
+  EXPECT_TRUE(Exists(moved));
+  EXPECT_FALSE(Exists(Final()));
+  auto done = Transfer(request, nullptr);
+  ASSERT_THAT(done, IsOk());
+  EXPECT_EQ(done->mode_used, TransferMode::kMove);
+  EXPECT_FALSE(Exists(moved));
+  EXPECT_TRUE(ReadFile(Final()) == ReadFile(Source()));
+  EXPECT_FALSE(Exists(Partial()));
 }
 
 TEST_F(TransferCrashTest, ResumeAfterCompletionIsAlreadyDone) {

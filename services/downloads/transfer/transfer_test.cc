@@ -1,6 +1,8 @@
 #include "services/downloads/transfer/transfer.h"
 
 #include <errno.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
@@ -8,9 +10,6 @@
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "common/testing/status_matchers.h"
 #include "services/downloads/transfer/transfer_test_util.h"
@@ -22,9 +21,9 @@ using ::kiosk::testing::IsOk;
 using ::kiosk::testing::IsOkAndHolds;
 using ::kiosk::testing::StatusIs;
 using ::testing::AllOf;
-using ::testing::HasSubstr;
 using testing::Device;
 using testing::Exists;
+using ::testing::HasSubstr;
 using testing::Inode;
 using testing::ReadFile;
 using testing::TempDir;
@@ -41,11 +40,16 @@ class TransferTest : public ::testing::Test {
     WriteFile(source_, "the matrix video bytes");
   }
   TransferRequest Request(TransferMode mode, OnExisting on_existing = OnExisting::kFail) const {
-    return {.source = source_, .library_root = library_.path(), .relative_destination = kDest, .mode = mode,
+    return {.source = source_,
+            .library_root = library_.path(),
+            .relative_destination = kDest,
+            .mode = mode,
             .on_existing = on_existing};
   }
   std::string Final() const { return library_ / kDest; }
-  std::string Partial() const { return library_ / ("The Matrix (1999)/" + PartialName("The Matrix (1999) Bluray-1080p.mkv")); }
+  std::string Partial() const {
+    return library_ / ("The Matrix (1999)/" + PartialName("The Matrix (1999) Bluray-1080p.mkv"));
+  }
 
   TempDir downloads_;
   TempDir library_;
@@ -57,7 +61,8 @@ TEST_F(TransferTest, ModeNames) {
                             TransferMode::kHardlinkOrCopy}) {
     EXPECT_THAT(ParseTransferMode(TransferModeName(mode)), IsOkAndHolds(mode));
   }
-  EXPECT_THAT(ParseTransferMode("symlink"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("symlink")));
+  EXPECT_THAT(ParseTransferMode("symlink"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("symlink")));
 }
 
 TEST_F(TransferTest, HardlinkSharesTheInode) {
@@ -145,9 +150,10 @@ TEST_F(TransferTest, InjectedCrossDeviceLinkFailsHardlinkLoudly) {
     errno = EXDEV;
     return -1;
   }};
-  EXPECT_THAT(Transfer(Request(TransferMode::kHardlink), nullptr, hooks),
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       AllOf(HasSubstr(source_), HasSubstr(Final()), HasSubstr("different filesystems"))));
+  EXPECT_THAT(
+      Transfer(Request(TransferMode::kHardlink), nullptr, hooks),
+      StatusIs(absl::StatusCode::kFailedPrecondition,
+               AllOf(HasSubstr(source_), HasSubstr(Final()), HasSubstr("different filesystems"))));
   EXPECT_FALSE(Exists(Final()));
 }
 
@@ -156,13 +162,16 @@ class TwoFilesystemsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (Device("/dev/shm") == 0 || Device("/dev/shm") == Device("/tmp")) {
-      GTEST_SKIP() << "/dev/shm is not a separate filesystem here; the injected EXDEV tests cover this";
+      GTEST_SKIP()
+          << "/dev/shm is not a separate filesystem here; the injected EXDEV tests cover this";
     }
     source_ = downloads_ / "movie.mkv";
     WriteRandomFile(source_, 3 << 20, 3);
   }
   TransferRequest Request(TransferMode mode) const {
-    return {.source = source_, .library_root = library_.path(), .relative_destination = "Movie (2001)/Movie.mkv",
+    return {.source = source_,
+            .library_root = library_.path(),
+            .relative_destination = "Movie (2001)/Movie.mkv",
             .mode = mode};
   }
   TempDir downloads_{"/tmp"};
@@ -226,13 +235,15 @@ TEST_F(TransferTest, SecondHardlinkIsAlreadyDone) {
 TEST_F(TransferTest, DifferentFileIsNeverOverwrittenWithFail) {
   WriteFile(Final(), "someone else's file");
   EXPECT_THAT(Transfer(Request(TransferMode::kCopy), nullptr),
-              StatusIs(absl::StatusCode::kFailedPrecondition, AllOf(HasSubstr(Final()), HasSubstr("not overwritten"))));
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       AllOf(HasSubstr(Final()), HasSubstr("not overwritten"))));
   EXPECT_THAT(Transfer(Request(TransferMode::kHardlink), nullptr),
               StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_EQ(ReadFile(Final()), "someone else's file");
   // Same size, different bytes: still different.
   WriteFile(Final(), "THE MATRIX VIDEO BYTES");
-  EXPECT_THAT(Transfer(Request(TransferMode::kMove), nullptr), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(Transfer(Request(TransferMode::kMove), nullptr),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_EQ(ReadFile(Final()), "THE MATRIX VIDEO BYTES");
   EXPECT_TRUE(Exists(source_));
 }
@@ -258,7 +269,8 @@ TEST_F(TransferTest, KeepBothPicksTheNextFreeName) {
   WriteFile(Final(), "someone else's file");
   auto done = Transfer(Request(TransferMode::kCopy, OnExisting::kKeepBoth), nullptr);
   ASSERT_THAT(done, IsOk());
-  EXPECT_EQ(done->destination, library_ / "The Matrix (1999)/The Matrix (1999) Bluray-1080p (1).mkv");
+  EXPECT_EQ(done->destination,
+            library_ / "The Matrix (1999)/The Matrix (1999) Bluray-1080p (1).mkv");
   EXPECT_EQ(ReadFile(Final()), "someone else's file");
   EXPECT_EQ(ReadFile(done->destination), "the matrix video bytes");
   // Resumed: the identical "(1)" is found, not a "(2)" made.
@@ -270,7 +282,8 @@ TEST_F(TransferTest, KeepBothPicksTheNextFreeName) {
 
 TEST_F(TransferTest, DestinationFolderOrSymlinkIsNotAFile) {
   std::filesystem::create_directories(Final());
-  EXPECT_THAT(Transfer(Request(TransferMode::kCopy), nullptr), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(Transfer(Request(TransferMode::kCopy), nullptr),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
 // --- Paths -----------------------------------------------------------------
@@ -284,8 +297,9 @@ TEST_P(PathEscapeTest, IsInvalidArgumentAndWritesNothingOutside) {
   EXPECT_FALSE(Exists(downloads_ / "escaped.mkv"));
 }
 INSTANTIATE_TEST_SUITE_P(Escapes, PathEscapeTest,
-                         ::testing::Values("../escaped.mkv", "a/../../escaped.mkv", "/tmp/escaped.mkv", "",
-                                           "a//b.mkv", "./a.mkv", "a/.", "a/", std::string("a\0b", 3)));
+                         ::testing::Values("../escaped.mkv", "a/../../escaped.mkv",
+                                           "/tmp/escaped.mkv", "", "a//b.mkv", "./a.mkv", "a/.",
+                                           "a/", std::string("a\0b", 3)));
 
 TEST_F(TransferTest, SymlinkedFolderLeadingOutsideIsRefused) {
   std::filesystem::create_directory_symlink(downloads_.path(), library_ / "The Matrix (1999)");
@@ -301,7 +315,8 @@ TEST_F(TransferTest, SymlinkedFolderInsideTheRootIsFollowed) {
   std::filesystem::create_directory_symlink(library_ / "real", library_ / "The Matrix (1999)");
   auto done = Transfer(Request(TransferMode::kCopy), nullptr);
   ASSERT_THAT(done, IsOk());
-  EXPECT_EQ(ReadFile(library_ / "real/The Matrix (1999) Bluray-1080p.mkv"), "the matrix video bytes");
+  EXPECT_EQ(ReadFile(library_ / "real/The Matrix (1999) Bluray-1080p.mkv"),
+            "the matrix video bytes");
 }
 
 TEST_F(TransferTest, RelativeSymlinkClimbingOutIsRefused) {
@@ -326,16 +341,19 @@ TEST_F(TransferTest, FinalNameThatIsASymlinkIsNeverWrittenThrough) {
 TEST_F(TransferTest, MissingSourceOrRoot) {
   TransferRequest request = Request(TransferMode::kCopy);
   request.source = downloads_ / "nope.mkv";
-  EXPECT_THAT(Transfer(request, nullptr), StatusIs(absl::StatusCode::kNotFound, HasSubstr("nope.mkv")));
+  EXPECT_THAT(Transfer(request, nullptr),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("nope.mkv")));
   request = Request(TransferMode::kCopy);
   request.source = "relative.mkv";
   EXPECT_THAT(Transfer(request, nullptr), StatusIs(absl::StatusCode::kInvalidArgument));
   request = Request(TransferMode::kCopy);
   request.library_root = library_ / "missing";
-  EXPECT_THAT(Transfer(request, nullptr), StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("missing")));
+  EXPECT_THAT(Transfer(request, nullptr),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("missing")));
   request = Request(TransferMode::kCopy);
   request.source = downloads_.path();
-  EXPECT_THAT(Transfer(request, nullptr), StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("regular file")));
+  EXPECT_THAT(Transfer(request, nullptr),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("regular file")));
 }
 
 TEST_F(TransferTest, SourceThatIsASymlinkIsNotImported) {
@@ -346,7 +364,8 @@ TEST_F(TransferTest, SourceThatIsASymlinkIsNotImported) {
   std::filesystem::create_symlink(secret, link);
   TransferRequest request = Request(TransferMode::kCopy);
   request.source = link;
-  EXPECT_THAT(Transfer(request, nullptr), StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("symbolic link")));
+  EXPECT_THAT(Transfer(request, nullptr),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("symbolic link")));
   EXPECT_THAT(PlanTransfer(request), StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_FALSE(Exists(Final()));
 }
@@ -377,7 +396,8 @@ TEST_F(TransferTest, InjectedNoSpaceRemovesThePartial) {
 TEST_F(TransferTest, RealFullTmpfsRemovesThePartial) {
   TempDir mount_point;
   if (::mount("tmpfs", mount_point.path().c_str(), "tmpfs", 0, "size=1m") != 0) {
-    GTEST_SKIP() << "cannot mount a tmpfs here (" << std::strerror(errno) << "); InjectedNoSpace covers it";
+    GTEST_SKIP() << "cannot mount a tmpfs here (" << std::strerror(errno)
+                 << "); InjectedNoSpace covers it";
   }
   struct Unmount {
     std::string path;
@@ -388,7 +408,8 @@ TEST_F(TransferTest, RealFullTmpfsRemovesThePartial) {
   request.library_root = mount_point.path();
   auto result = Transfer(request, nullptr);
   EXPECT_THAT(result, StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("no space left")));
-  EXPECT_FALSE(Exists(mount_point / ("The Matrix (1999)/" + PartialName("The Matrix (1999) Bluray-1080p.mkv"))));
+  EXPECT_FALSE(Exists(mount_point /
+                      ("The Matrix (1999)/" + PartialName("The Matrix (1999) Bluray-1080p.mkv"))));
   EXPECT_FALSE(Exists(mount_point / kDest));
   // The folders were made before the space ran out; a smaller file fits.
   WriteFile(source_, "small enough");
