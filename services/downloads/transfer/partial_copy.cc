@@ -98,10 +98,14 @@ absl::Status CopyIntoPlace(const Source& source, const LibraryFolder& folder, co
         absl::StrCat(what, " \"", partial_path, "\" failed: ", ErrnoText(err))));
   };
   if (::ftruncate(out.get(), 0) != 0) return io_error("truncating", errno);
-  // Reserve the space first, so a full disk is known before gigabytes are written.
-  if (total > 0) {
-    int err = ::posix_fallocate(out.get(), 0, total);
-    if (err != 0 && err != EOPNOTSUPP && err != EINVAL) return io_error("reserving space for", err);
+  // Reserve the space first, so a full disk is known before gigabytes are
+  // written. fallocate(2), not posix_fallocate: where the filesystem cannot
+  // (NFS, some FUSE) glibc would emulate it by writing every block.
+  if (total > 0 && ::fallocate(out.get(), 0, 0, total) != 0) {
+    int err = errno;
+    if (err != EOPNOTSUPP && err != ENOSYS && err != EINVAL) {
+      return io_error("reserving space for", err);
+    }
   }
   UniqueFd in(::open(source.path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!in.valid()) {
