@@ -1,6 +1,7 @@
 #include "services/plex/library_sync.h"
 
 #include <algorithm>
+#include <future>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -53,10 +54,21 @@ absl::StatusOr<LibrarySync::Listed> LibrarySync::ListAll(PlexClient& plex, const
     batch.clear();
     return absl::OkStatus();
   };
+  // The next page is fetched while this one is parsed and written.
+  auto fetch = [&plex, &listing, size = options_.page_size](int from) {
+    return std::async(std::launch::async,
+                      [&plex, &listing, size, from] { return plex.ListItems(listing.query, from, size); });
+  };
+  std::future<absl::StatusOr<ItemsPage>> next = fetch(0);
   while (true) {
-    ASSIGN_OR_RETURN(ItemsPage page, plex.ListItems(listing.query, start, options_.page_size));
+    absl::StatusOr<ItemsPage> fetched = next.get();
+    if (!fetched.ok()) return fetched.status();
+    ItemsPage page = std::move(*fetched);
     if (first_total < 0) first_total = page.total_size;
     if (page.total_size != first_total) listed.stable = false;
+    start += static_cast<int>(page.items.size());
+    const bool more = !page.items.empty() && start < page.total_size;
+    if (more) next = fetch(start);
     report.items_seen += static_cast<int>(page.items.size());
     for (LibraryItem& item : page.items) {
       if (item.type != listing.want_type) continue;
@@ -65,12 +77,11 @@ absl::StatusOr<LibrarySync::Listed> LibrarySync::ListAll(PlexClient& plex, const
       listed.keys.push_back(item.rating_key);
       batch.push_back(std::move(item));
     }
+    // On an error the pending fetch finishes first (std::async's future waits).
     if (static_cast<int>(batch.size()) >= options_.batch_size) RETURN_IF_ERROR(flush());
     const int64_t done = listing.done_before + static_cast<int64_t>(listed.keys.size());
     Progress(progress, done, listing.total < 0 ? -1 : std::max(listing.total, done), listing.note);
-    if (page.items.empty()) break;
-    start += static_cast<int>(page.items.size());
-    if (start >= page.total_size) break;
+    if (!more) break;
   }
   RETURN_IF_ERROR(flush());
   return listed;
@@ -131,7 +142,7 @@ absl::StatusOr<SyncReport> LibrarySync::FullSync(PlexClient& plex, const Progres
                                        .duration_ms = static_cast<int>(
                                            absl::ToInt64Milliseconds(report.took))}));
   Progress(progress, done, total, "reporting availability to kiosk-media");
-  if (media_ != nullptr) RETURN_IF_ERROR(ReportAvailability(true, &report).status());
+  if (media_ != nullptr) report.availability = ReportAvailability(true, &report).status();
   log::Info("plex_full_sync")
       .With("sections", report.sections)
       .With("seen", report.items_seen)
@@ -139,7 +150,8 @@ absl::StatusOr<SyncReport> LibrarySync::FullSync(PlexClient& plex, const Progres
       .With("deleted", report.items_deleted)
       .With("deletions_skipped", report.deletions_skipped)
       .With("requests_changed", report.requests_changed)
-      .With("ms", absl::ToInt64Milliseconds(absl::Now() - started));
+      .With("ms", absl::ToInt64Milliseconds(absl::Now() - started))
+      .With(report.availability);
   return report;
 }
 
@@ -245,7 +257,7 @@ absl::StatusOr<SyncReport> LibrarySync::IncrementalSync(PlexClient& plex,
                                            absl::ToInt64Milliseconds(report.took))}));
   // Nothing new: nothing to tell kiosk-media (the full sync re-reports all).
   if (media_ != nullptr && report.items_written > 0) {
-    RETURN_IF_ERROR(ReportAvailability(false, &report).status());
+    report.availability = ReportAvailability(false, &report).status();
   }
   Progress(progress, n, n, "done");
   log::Info("plex_incremental_sync")
@@ -253,7 +265,8 @@ absl::StatusOr<SyncReport> LibrarySync::IncrementalSync(PlexClient& plex,
       .With("seen", report.items_seen)
       .With("written", report.items_written)
       .With("requests_changed", report.requests_changed)
-      .With("ms", absl::ToInt64Milliseconds(report.took));
+      .With("ms", absl::ToInt64Milliseconds(report.took))
+      .With(report.availability);
   return report;
 }
 

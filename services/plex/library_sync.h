@@ -49,6 +49,9 @@ struct SyncReport {
   int64_t max_added_at = 0;
   absl::Duration took;
   absl::Duration write_time;  // spent in the database upserts
+  // Telling kiosk-media failed (the library itself is synced): the caller
+  // retries the report alone (SyncJobs: job plex.availability).
+  absl::Status availability;
 };
 
 // (done, total, note); total < 0 when not known.

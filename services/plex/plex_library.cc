@@ -158,17 +158,24 @@ absl::StatusOr<RefreshResult> PlexLibrary::RefreshPath(const std::string& local_
   RETURN_IF_ERROR(plex.RefreshPath(best->id, result.plex_path));
   log::Info("plex_refresh_path").With("section", best->id).With("path", result.plex_path);
   if (!expect) return result;
+  // The refresh itself succeeded: a failed confirmation only means the
+  // periodic sync will find the title instead.
+  absl::Status confirming;
   for (int attempt = 1; attempt <= options_.confirm_attempts && !result.confirmed; ++attempt) {
     if (attempt > 1) absl::SleepFor(options_.confirm_delay);
     const int64_t since = absl::ToUnixSeconds(absl::Now() - absl::Hours(24));
-    ASSIGN_OR_RETURN(SyncReport recent, sync_.SyncRecent(plex, *best, since));
-    (void)recent;
-    ASSIGN_OR_RETURN(result.confirmed, sync_.ReportTitle(*expect));
+    confirming = sync_.SyncRecent(plex, *best, since).status();
+    if (!confirming.ok()) break;
+    absl::StatusOr<bool> reported = sync_.ReportTitle(*expect);
+    confirming = reported.status();
+    if (!confirming.ok()) break;
+    result.confirmed = *reported;
   }
   log::Info("plex_refresh_confirm")
       .With("section", best->id)
       .With("tmdb", expect->tmdb_id)
-      .With("confirmed", result.confirmed);
+      .With("confirmed", result.confirmed)
+      .With(confirming);
   return result;
 }
 

@@ -24,6 +24,8 @@ namespace kiosk::plex {
 // Job kinds (and periodic schedule names) of the two syncs.
 inline constexpr char kFullSyncKind[] = "plex.sync.full";
 inline constexpr char kIncrementalSyncKind[] = "plex.sync.incremental";
+// Retries a presence report that kiosk-media did not take after a sync.
+inline constexpr char kAvailabilityKind[] = "plex.availability";
 
 struct LibraryOptions {
   PlexClientOptions client;

@@ -68,6 +68,8 @@ class PlexServiceTest : public kiosk::testing::PgTest {
     jobs_->Register(kFullSyncKind, [this](const jobs::Job& job) { return sync_jobs_->Run(job, true); });
     jobs_->Register(kIncrementalSyncKind,
                     [this](const jobs::Job& job) { return sync_jobs_->Run(job, false); });
+    jobs_->Register(kAvailabilityKind,
+                    [this](const jobs::Job& job) { return sync_jobs_->ReportAvailability(job); });
     ASSERT_TRUE(jobs_->Start().ok());
     service_ = std::make_unique<PlexServiceImpl>(*jobs_, executor_, *info_, authenticator_,
                                                  *library_);
@@ -331,6 +333,14 @@ TEST_F(PlexServiceTest, RefreshPathRescansTheRightSectionAndConfirmsTheTitle) {
   request.set_path("relative/film.mkv");
   EXPECT_EQ(stub_->RefreshPath(As("service").get(), request, &response).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+  // kiosk-media down: the rescan was asked all the same; not confirmed.
+  media_.Fail(absl::UnavailableError("kiosk-media is not reachable"));
+  request.set_path("/srv/movies/New Film (2026)");
+  *request.mutable_expect() = Key("movie", PlexDouble::GeneratedMovieTmdb(901));
+  ASSERT_TRUE(stub_->RefreshPath(As("service").get(), request, &response).ok());
+  EXPECT_FALSE(response.confirmed());
+  EXPECT_EQ(double_.refresh_calls().size(), 3u);
+
   double_.FailAll(503);
   request.set_path("/srv/movies/x");
   EXPECT_EQ(stub_->RefreshPath(As("service").get(), request, &response).error_code(),
@@ -410,6 +420,27 @@ TEST_F(PlexServiceTest, PlexDownFailsTheJobWithTheReasonAndItRetriesWhileTheServ
   job = Sync(/*full=*/true);
   EXPECT_EQ(job.status(), "dead");
   EXPECT_THAT(job.last_error(), HasSubstr("Plex token rejected"));
+}
+
+TEST_F(PlexServiceTest, KioskMediaDownDoesNotRedoTheSyncOnlyTheReportRetries) {
+  media_.Track({.media_type = "movie", .tmdb_id = PlexDouble::GeneratedMovieTmdb(1)});
+  // The sync's report and the first retry fail; the second retry gets through.
+  media_.FailNext(2, absl::UnavailableError("kiosk-media is not reachable (MEDIA_ADDR)"));
+  common_v1::Job job = Sync(/*full=*/true);
+  EXPECT_EQ(job.status(), "succeeded");
+  EXPECT_THAT(job.progress_note(), HasSubstr("kiosk-media not told yet"));
+  absl::StatusOr<std::vector<jobs::Job>> retries =
+      jobs_->queue().List({.kind = kAvailabilityKind, .limit = 5});
+  ASSERT_TRUE(retries.ok());
+  ASSERT_EQ(retries->size(), 1u);
+  const size_t listings = double_.requests().size();
+  common_v1::Job report = WaitForJob(retries->front().id, {"succeeded", "dead"});
+  EXPECT_EQ(report.status(), "succeeded");
+  EXPECT_EQ(report.attempts(), 2);
+  ASSERT_EQ(media_.reports().size(), 1u);
+  EXPECT_TRUE(media_.reports()[0].complete);
+  EXPECT_TRUE(media_.reports()[0].titles[0].present);
+  EXPECT_EQ(double_.requests().size(), listings);  // Plex was not listed again
 }
 
 TEST_F(PlexServiceTest, SyncLibraryReturnsTheActiveJobInsteadOfASecond) {

@@ -35,6 +35,8 @@ void SyncJobs::Register(jobs::JobRuntime& runtime) {
   runtime.Register(kFullSyncKind, [this](const jobs::Job& job) { return Run(job, true); });
   runtime.Register(kIncrementalSyncKind,
                    [this](const jobs::Job& job) { return Run(job, false); });
+  runtime.Register(kAvailabilityKind,
+                   [this](const jobs::Job& job) { return ReportAvailability(job); });
   runtime.AddPeriodic({.name = kIncrementalSyncKind,
                        .cron = "@every 1m",
                        .kind = kIncrementalSyncKind,
@@ -88,10 +90,34 @@ absl::Status SyncJobs::Run(const jobs::Job& job, bool full) {
                         absl::StrCat(full ? "full" : "incremental", " Plex sync failed: ",
                                      report.status().message()));
   }
-  note(report->items_seen, report->items_seen,
-       absl::StrCat(report->items_seen, " listed, ", report->items_written, " written, ",
-                    report->items_deleted, " removed, ", report->requests_changed,
-                    " requests changed"));
+  std::string summary =
+      absl::StrCat(report->items_seen, " listed, ", report->items_written, " written, ",
+                   report->items_deleted, " removed, ", report->requests_changed,
+                   " requests changed");
+  if (!report->availability.ok()) {
+    // The library is synced; only the report waits (and retries) for kiosk-media.
+    ASSIGN_OR_RETURN(std::optional<int64_t> retry,
+                     queue_.Enqueue(kAvailabilityKind,
+                                    full ? R"({"complete": true})" : R"({"complete": false})",
+                                    {.run_after = std::nullopt,
+                                     .max_attempts = 10,
+                                     .dedupe_key = full ? "plex.availability.complete"
+                                                        : "plex.availability.present"}));
+    (void)retry;
+    absl::StrAppend(&summary, "; kiosk-media not told yet (", report->availability.message(),
+                    "): job ", kAvailabilityKind, " retries");
+  }
+  note(report->items_seen, report->items_seen, summary);
+  return absl::OkStatus();
+}
+
+absl::Status SyncJobs::ReportAvailability(const jobs::Job& job) {
+  nlohmann::json payload = nlohmann::json::parse(job.payload, nullptr, false);
+  const bool complete = payload.is_object() && payload.value("complete", false);
+  std::lock_guard<std::mutex> lock(running_);
+  absl::StatusOr<int> reported = sync_.ReportAvailability(complete, nullptr);
+  if (!reported.ok()) return reported.status();
+  (void)queue_.ReportProgress(job.id, *reported, *reported, "titles reported to kiosk-media");
   return absl::OkStatus();
 }
 

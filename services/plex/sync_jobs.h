@@ -9,6 +9,8 @@
 // regardless. Progress goes to the job (JobQueue::ReportProgress). Plex
 // unreachable -> the job fails with the reason and is retried with backoff;
 // Plex not configured -> it succeeds with a note (nothing to do).
+// kiosk-media not reachable after a sync -> the sync succeeds (its note says
+// so) and a job plex.availability retries the presence report alone.
 #ifndef KIOSK_SERVICES_PLEX_SYNC_JOBS_H_
 #define KIOSK_SERVICES_PLEX_SYNC_JOBS_H_
 
@@ -31,6 +33,8 @@ class SyncJobs {
   void Register(jobs::JobRuntime& runtime);
 
   absl::Status Run(const jobs::Job& job, bool full);
+  // plex.availability: {"complete": bool}.
+  absl::Status ReportAvailability(const jobs::Job& job);
 
  private:
   // Whether a periodic tick should sync now.

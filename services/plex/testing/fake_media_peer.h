@@ -21,9 +21,17 @@ class FakeMediaPeer final : public MediaPeer {
     std::lock_guard<std::mutex> lock(mu_);
     tracked_.push_back(std::move(key));
   }
+  // Every call fails with `status` until cleared with OkStatus().
   void Fail(absl::Status status) {
     std::lock_guard<std::mutex> lock(mu_);
     failure_ = std::move(status);
+    fail_left_ = 0;
+  }
+  // Only the next `count` calls fail with `status`.
+  void FailNext(int count, absl::Status status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    failure_ = std::move(status);
+    fail_left_ = count;
   }
   std::vector<Report> reports() const {
     std::lock_guard<std::mutex> lock(mu_);
@@ -32,19 +40,26 @@ class FakeMediaPeer final : public MediaPeer {
 
   absl::StatusOr<std::vector<TitleKey>> ListTrackedTitles() override {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!failure_.ok()) return failure_;
+    if (absl::Status failed = Failing(); !failed.ok()) return failed;
     return tracked_;
   }
   absl::StatusOr<int> ReportLibraryPresence(const std::vector<TitlePresence>& titles,
                                             bool complete) override {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!failure_.ok()) return failure_;
+    if (absl::Status failed = Failing(); !failed.ok()) return failed;
     reports_.push_back({titles, complete});
     return static_cast<int>(titles.size());
   }
 
  private:
+  absl::Status Failing() {
+    absl::Status failed = failure_;
+    if (fail_left_ > 0 && --fail_left_ == 0) failure_ = absl::OkStatus();
+    return failed;
+  }
+
   mutable std::mutex mu_;
+  int fail_left_ = 0;  // > 0: failures left before failure_ clears
   std::vector<TitleKey> tracked_;
   std::vector<Report> reports_;
   absl::Status failure_;
