@@ -230,9 +230,15 @@ absl::StatusOr<SyncStatusView> PlexLibrary::Status() {
   ASSIGN_OR_RETURN(view.item_counts, store_.CountItems());
   for (const char* kind : {kFullSyncKind, kIncrementalSyncKind}) {
     ASSIGN_OR_RETURN(std::vector<jobs::Job> recent, queue_.List({.kind = kind, .limit = 20}));
+    bool settled = false;  // met a finished run of this kind (newest first)
     for (jobs::Job& job : recent) {
       if (job.status == "queued" || job.status == "running" || job.status == "failed") {
         view.active_jobs.push_back(std::move(job));
+      } else if (!settled) {
+        settled = job.status == "succeeded" || job.status == "dead";
+        if (job.status == "dead" && (!view.last_failure || view.last_failure->id < job.id)) {
+          view.last_failure = std::move(job);
+        }
       }
     }
   }

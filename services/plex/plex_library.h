@@ -61,6 +61,9 @@ struct SyncStatusView {
   std::vector<SyncState> runs;
   std::map<std::string, int64_t> item_counts;
   std::vector<jobs::Job> active_jobs;
+  // The newest sync job that died after its last success, if any: why the
+  // copy may be stale (e.g. "Plex token rejected").
+  std::optional<jobs::Job> last_failure;
   bool configured = false;
 };
 

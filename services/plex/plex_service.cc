@@ -42,8 +42,6 @@ void ToProto(const LibraryItem& item, const std::map<int, std::vector<int>>& epi
   out->set_file_path(local_file);
 }
 
-absl::Status AnyCaller(const auth::Caller&) { return absl::OkStatus(); }
-
 absl::Status AdminOrService(const auth::Caller& caller) {
   if (caller.is_service()) return absl::OkStatus();
   return auth::RequireAdmin(caller);
@@ -57,16 +55,19 @@ grpc::ServerUnaryReactor* PlexServiceImpl::LookupMedia(grpc::CallbackServerConte
   return server::ServeAuthenticated(
       ctx, executor_, authenticator_, kPasswordChangeRequired,
       [this, request, response](const auth::Caller& caller) -> absl::Status {
-        if (absl::Status allowed = AnyCaller(caller); !allowed.ok()) return allowed;
+        // Any signed-in caller (users, admins, services).
         std::vector<TitleKey> keys;
         for (const v1::MediaKey& key : request->keys()) keys.push_back(FromProto(key));
         absl::StatusOr<std::vector<LookupResult>> results = library_.Lookup(keys);
         if (!results.ok()) return results.status();
+        // Where files live on the server is for admins and services only.
+        const bool show_files = caller.is_admin() || caller.is_service();
         for (const LookupResult& result : *results) {
           v1::LibraryMatch* match = response->add_matches();
           ToProto(result.key, match->mutable_key());
           if (result.match) {
-            ToProto(result.match->item, result.match->episodes, result.local_file, match);
+            ToProto(result.match->item, result.match->episodes,
+                    show_files ? result.local_file : "", match);
           }
         }
         return absl::OkStatus();
@@ -96,8 +97,8 @@ grpc::ServerUnaryReactor* PlexServiceImpl::SearchLibrary(grpc::CallbackServerCon
                                                          v1::SearchLibraryResponse* response) {
   return server::ServeAuthenticated(
       ctx, executor_, authenticator_, kPasswordChangeRequired,
-      [this, request, response](const auth::Caller& caller) -> absl::Status {
-        if (absl::Status allowed = AnyCaller(caller); !allowed.ok()) return allowed;
+      [this, request, response](const auth::Caller&) -> absl::Status {
+        // Any signed-in caller (users, admins, services).
         absl::StatusOr<std::vector<LibraryItem>> items =
             library_.Search(request->query(), request->media_type(), request->page_size());
         if (!items.ok()) return items.status();
@@ -174,6 +175,9 @@ grpc::ServerUnaryReactor* PlexServiceImpl::GetSyncStatus(grpc::CallbackServerCon
         }
         for (const jobs::Job& job : status->active_jobs) {
           server::JobToProto(job, response->add_active_jobs());
+        }
+        if (status->last_failure) {
+          server::JobToProto(*status->last_failure, response->mutable_last_failed_job());
         }
         response->set_configured(status->configured);
         return absl::OkStatus();

@@ -234,6 +234,9 @@ TEST_F(PlexServiceTest, LookupAnswersEveryKeyInOrderFromTheCopy) {
   *request.add_keys() = Key("tv", PlexDouble::GeneratedShowTmdb(1));
   v1::LookupMediaResponse response;
   ASSERT_TRUE(stub_->LookupMedia(As("user").get(), request, &response).ok());
+  EXPECT_EQ(response.matches(0).file_path(), "");  // server paths: not for users
+  response.Clear();
+  ASSERT_TRUE(stub_->LookupMedia(As("service").get(), request, &response).ok());
   ASSERT_EQ(response.matches_size(), 4);
   const v1::LibraryMatch& film = response.matches(0);
   EXPECT_TRUE(film.found());
@@ -400,6 +403,10 @@ TEST_F(PlexServiceTest, PlexDownFailsTheJobWithTheReasonAndItRetriesWhileTheServ
   EXPECT_EQ(job.attempts(), 3);  // retried
   EXPECT_THAT(job.last_error(), HasSubstr("Plex sync failed"));
   EXPECT_THAT(job.last_error(), HasSubstr("Plex answered 500"));
+  v1::SyncStatus status;
+  ASSERT_TRUE(stub_->GetSyncStatus(As("admin").get(), {}, &status).ok());
+  EXPECT_EQ(status.last_failed_job().id(), job.id());
+  EXPECT_THAT(status.last_failed_job().last_error(), HasSubstr("Plex answered 500"));
   // The service keeps answering from its copy.
   v1::LookupMediaRequest lookup;
   *lookup.add_keys() = Key("movie", 1001);
@@ -414,6 +421,8 @@ TEST_F(PlexServiceTest, PlexDownFailsTheJobWithTheReasonAndItRetriesWhileTheServ
   EXPECT_EQ(WaitForJob(job.id(), {"succeeded", "dead"}).status(), "succeeded");
   ASSERT_TRUE(stub_->LookupMedia(As("user").get(), lookup, &found).ok());
   EXPECT_TRUE(found.matches(0).found());
+  ASSERT_TRUE(stub_->GetSyncStatus(As("admin").get(), {}, &status).ok());
+  EXPECT_FALSE(status.has_last_failed_job());  // succeeded since
 
   // A bad token is said as such in the job.
   settings_.Set("plex.token", "wrong");

@@ -104,8 +104,8 @@ absl::Status SyncJobs::Run(const jobs::Job& job, bool full) {
                                      .dedupe_key = full ? "plex.availability.complete"
                                                         : "plex.availability.present"}));
     (void)retry;
-    absl::StrAppend(&summary, "; kiosk-media not told yet (", report->availability.message(),
-                    "): job ", kAvailabilityKind, " retries");
+    absl::StrAppend(&summary, "; kiosk-media not told yet: job ", kAvailabilityKind,
+                    " retries (its last error says why)");
   }
   note(report->items_seen, report->items_seen, summary);
   return absl::OkStatus();
