@@ -23,7 +23,8 @@ CREATE UNIQUE INDEX media_requests_active_key ON media.media_requests (media_typ
 ALTER TABLE media.media_requests
   ADD COLUMN title_fr            text,
   ADD COLUMN title_en            text,
-  ADD COLUMN poster_path         text CHECK (poster_path IS NULL OR poster_path LIKE '/%'),
+  -- TMDB's "/abc.jpg" (the old application may hold other forms: kept as is)
+  ADD COLUMN poster_path         text,
   -- why the status is what it is (decline reason, failure cause)
   ADD COLUMN status_reason       text,
   ADD COLUMN progress_percent    double precision NOT NULL DEFAULT 0

@@ -287,6 +287,19 @@ TEST_F(MediaServiceTest, SearchRemembersMappingsAndFallsBackToThemWhenTmdbIsDown
   EXPECT_EQ(MustSearch("The Intouch").results_size(), 1) << "English title, local search";
 }
 
+TEST_F(MediaServiceTest, LocalSearchFoldsAccentsAndFindsBothLanguages) {
+  MustSearch("Amélie", 0, "movie");
+  tmdb_double_.Stop();
+  for (const std::string query : {"amelie", "AMÉLIE", "fabuleux destin"}) {
+    v1::SearchResponse local = MustSearch(query);
+    EXPECT_EQ(local.source(), "local") << query;
+    ASSERT_EQ(local.results_size(), 1) << query;
+    EXPECT_EQ(local.results(0).tmdb_id(), 194);
+    EXPECT_EQ(local.results(0).title_en(), "Amélie");
+  }
+  EXPECT_EQ(MustSearch("50%").results_size(), 0) << "LIKE wildcards are literal";
+}
+
 TEST_F(MediaServiceTest, SearchFallsBackWhenTheKeyIsMissing) {
   MustSearch("matrix");
   settings_.Set("tmdb.api_key", nullptr);

@@ -35,12 +35,15 @@ WHERE media.title_mappings.source = 'tmdb'
                         coalesce(EXCLUDED.original_title, media.title_mappings.original_title),
                         coalesce(EXCLUDED.year, media.title_mappings.year)))sql";
 
+// Case and French accents folded on both sides, so "amelie" finds "Amélie".
+#define KIOSK_FOLD(x) "translate(lower(" x "), 'àâäáéèêëîïíôöóùûüúçÿœ', 'aaaaeeeeiiiooouuuucyo')"
+
 // $1 is the pattern '%query%' with LIKE's wildcards escaped.
 constexpr char kSearchSql[] = "SELECT " KIOSK_MAPPING_COLUMNS R"sql(
 FROM media.title_mappings
 WHERE ($2 = '' OR media_type = $2)
-  AND (lower(title_fr) LIKE lower($1) OR lower(title_en) LIKE lower($1)
-       OR lower(original_title) LIKE lower($1))
+  AND ()sql" KIOSK_FOLD("title_fr") " LIKE " KIOSK_FOLD("$1") " OR " KIOSK_FOLD("title_en")
+    " LIKE " KIOSK_FOLD("$1") " OR " KIOSK_FOLD("original_title") " LIKE " KIOSK_FOLD("$1") R"sql()
 ORDER BY (source = 'manual') DESC, updated_at DESC, id DESC
 LIMIT $3 OFFSET $4)sql";
 
