@@ -113,6 +113,16 @@ int main() {
   std::printf("media_bench search (FR+EN, TMDB double, %d searches): p50 %.2f ms  p99 %.2f ms\n",
               kSearches, Percentile(latencies, 0.5), Percentile(latencies, 0.99));
 
+  // --- where the time goes: one TMDB call alone, over the same client
+  std::vector<double> tmdb_alone;
+  for (int i = 0; i < 200; ++i) {
+    absl::Time start = absl::Now();
+    if (!tmdb.Search(queries[i % queries.size()], "", "fr-FR", 1, 0).ok()) return 1;
+    tmdb_alone.push_back(absl::ToDoubleMilliseconds(absl::Now() - start));
+  }
+  std::printf("media_bench one TMDB search call (double): p50 %.2f ms  p99 %.2f ms\n",
+              Percentile(tmdb_alone, 0.5), Percentile(tmdb_alone, 0.99));
+
   // --- request creation throughput, 4 callers
   constexpr int kThreads = 4;
   std::atomic<int> next{1}, created{0}, failed{0};

@@ -125,6 +125,10 @@ std::vector<CatalogueEntry> BuiltInCatalogue() {
 
 TmdbDouble::TmdbDouble(std::string api_key, std::vector<CatalogueEntry> catalogue, int threads)
     : api_key_(std::move(api_key)), catalogue_(std::move(catalogue)), server_(threads) {
+  for (const CatalogueEntry& e : catalogue_) {
+    folded_.push_back(absl::StrCat(FoldForSearch(e.title_fr), "\n", FoldForSearch(e.title_en),
+                                   "\n", FoldForSearch(e.original_title)));
+  }
   server_.HandlePrefix("GET", "/3/", [this](const TestHttpRequest& r) { return Answer(r); });
 }
 
@@ -168,14 +172,11 @@ TestHttpResponse TmdbDouble::Answer(const TestHttpRequest& request) {
     int year = 0;
     (void)absl::SimpleAtoi(request.QueryParam("year"), &year);
     std::vector<const CatalogueEntry*> hits;
-    for (const CatalogueEntry& e : catalogue_) {
+    for (size_t i = 0; i < catalogue_.size(); ++i) {
+      const CatalogueEntry& e = catalogue_[i];
       if (type != "multi" && e.media_type != type) continue;
       if (year > 0 && !absl::StartsWith(e.date, std::to_string(year))) continue;
-      if (FoldForSearch(e.title_fr).find(query) != std::string::npos ||
-          FoldForSearch(e.title_en).find(query) != std::string::npos ||
-          FoldForSearch(e.original_title).find(query) != std::string::npos) {
-        hits.push_back(&e);
-      }
+      if (folded_[i].find(query) != std::string::npos) hits.push_back(&e);
     }
     std::stable_sort(hits.begin(), hits.end(), [](const auto* a, const auto* b) {
       return a->popularity > b->popularity;

@@ -75,6 +75,9 @@ class TmdbDouble {
 
   const std::string api_key_;
   const std::vector<CatalogueEntry> catalogue_;
+  // FoldForSearch of each entry's French, English and original titles, joined
+  // by '\n' (computed once: searching is then one find per entry).
+  std::vector<std::string> folded_;
   std::atomic<int> rate_limited_{0};
   std::atomic<int> retry_after_{1};
   kiosk::testing::HttpTestServer server_;
