@@ -8,7 +8,8 @@
 //
 // Flags: --port N (default 8790; 0 = a free port, printed), --api-key KEY
 // (default "demo-key"; other keys get TMDB's 401). Listens on 127.0.0.1 until
-// SIGINT/SIGTERM. Prints one line "listening base_url=..." when ready.
+// SIGINT/SIGTERM. Prints one line "event=listening port=N base_url=..." when
+// ready (the form the tests' WaitForListeningPort reads).
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -50,7 +51,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
     return 1;
   }
-  std::printf("listening base_url=%s\n", tmdb.base_url().c_str());
+  std::printf("event=listening port=%d base_url=%s\n", tmdb.port(), tmdb.base_url().c_str());
   std::fflush(stdout);
   int signal = 0;
   sigwait(&signals, &signal);
