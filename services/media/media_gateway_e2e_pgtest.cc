@@ -8,7 +8,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "common/testing/pg_cluster.h"
@@ -30,6 +32,18 @@ constexpr char kTmdbKey[] = "e2e-tmdb-key";
 
 std::string Bin(const std::string& name) { return absl::StrCat(KIOSK_BIN_DIR, "/", name); }
 
+// Starts a binary into `slot`; false (and a test failure) when it cannot.
+bool Launch(std::optional<Subprocess>& slot, const std::vector<std::string>& argv,
+            const std::map<std::string, std::string>& env) {
+  absl::StatusOr<Subprocess> proc = Subprocess::Start(argv, env);
+  if (!proc.ok()) {
+    ADD_FAILURE() << "cannot start " << argv[0] << ": " << proc.status();
+    return false;
+  }
+  slot.emplace(*std::move(proc));
+  return true;
+}
+
 json Json(const HttpTestResponse& response) {
   return json::parse(response.body, nullptr, /*allow_exceptions=*/false);
 }
@@ -46,33 +60,35 @@ class MediaGatewayTest : public ::testing::Test {
     ASSERT_TRUE(migrate.ok());
     ASSERT_EQ(migrate->Wait(absl::Seconds(60)), 0) << migrate->Output();
 
-    tmdb_.emplace(*Subprocess::Start(
-        {Bin("kiosk-tmdb-double"), "--port", "0", "--api-key", kTmdbKey}, {}));
+    ASSERT_TRUE(
+        Launch(tmdb_, {Bin("kiosk-tmdb-double"), "--port", "0", "--api-key", kTmdbKey}, {}));
     tmdb_port_ = WaitForListeningPort(*tmdb_);
     ASSERT_GT(tmdb_port_, 0) << tmdb_->Output();
 
-    users_.emplace(*Subprocess::Start(
-        {Bin("kiosk-users")},
-        {{"LISTEN_ADDR", "127.0.0.1:0"}, {"DATABASE_URL", url}, {"SECRET_KEY", kSecret}}));
+    ASSERT_TRUE(Launch(users_, {Bin("kiosk-users")},
+                       {{"LISTEN_ADDR", "127.0.0.1:0"},
+                        {"DATABASE_URL", url},
+                        {"SECRET_KEY", kSecret}}));
     const int users_port = WaitForListeningPort(*users_);
     ASSERT_GT(users_port, 0) << users_->Output();
     const std::string users_addr = absl::StrCat("127.0.0.1:", users_port);
 
-    media_.emplace(*Subprocess::Start({Bin("kiosk-media")}, {{"LISTEN_ADDR", "127.0.0.1:0"},
-                                                             {"DATABASE_URL", url},
-                                                             {"SECRET_KEY", kSecret},
-                                                             {"USERS_ADDR", users_addr},
-                                                             {"PLEX_ADDR", "127.0.0.1:1"},
-                                                             {"DOWNLOADS_ADDR", "127.0.0.1:1"}}));
+    ASSERT_TRUE(Launch(media_, {Bin("kiosk-media")},
+                       {{"LISTEN_ADDR", "127.0.0.1:0"},
+                        {"DATABASE_URL", url},
+                        {"SECRET_KEY", kSecret},
+                        {"USERS_ADDR", users_addr},
+                        {"PLEX_ADDR", "127.0.0.1:1"},
+                        {"DOWNLOADS_ADDR", "127.0.0.1:1"}}));
     const int media_port = WaitForListeningPort(*media_);
     ASSERT_GT(media_port, 0) << media_->Output();
 
-    gateway_.emplace(*Subprocess::Start(
-        {Bin("kiosk-gateway")}, {{"LISTEN_ADDR", "127.0.0.1:0"},
-                                 {"USERS_ADDR", users_addr},
-                                 {"MEDIA_ADDR", absl::StrCat("127.0.0.1:", media_port)},
-                                 {"DOWNLOADS_ADDR", "127.0.0.1:1"},
-                                 {"PLEX_ADDR", "127.0.0.1:1"}}));
+    ASSERT_TRUE(Launch(gateway_, {Bin("kiosk-gateway")},
+                       {{"LISTEN_ADDR", "127.0.0.1:0"},
+                        {"USERS_ADDR", users_addr},
+                        {"MEDIA_ADDR", absl::StrCat("127.0.0.1:", media_port)},
+                        {"DOWNLOADS_ADDR", "127.0.0.1:1"},
+                        {"PLEX_ADDR", "127.0.0.1:1"}}));
     port_ = WaitForListeningPort(*gateway_);
     ASSERT_GT(port_, 0) << gateway_->Output();
   }
