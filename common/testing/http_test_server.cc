@@ -344,7 +344,10 @@ absl::Status HttpTestServer::Impl::Start(int port) {
   if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) acceptor_.bind(endpoint, ec);
   if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
-  if (ec) return absl::UnavailableError(absl::StrCat("cannot listen on 127.0.0.1: ", ec.message()));
+  if (ec) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on 127.0.0.1:", port, ": ", ec.message()));
+  }
   port_ = acceptor_.local_endpoint().port();
   Accept();
   for (int i = 0; i < thread_count_; ++i) {
