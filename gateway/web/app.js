@@ -283,7 +283,7 @@ function searchScreen() {
     if (!q.value.trim()) return;
     try {
       const params = new URLSearchParams({ query: q.value.trim() });
-      if (type.value) params.set("mediaType", type.value);
+      if (type.value) params.set("type", type.value);
       const res = await api("GET", `/api/v1/search?${params}`);
       const items = res.results ?? [];
       results.replaceChildren(...(items.length ? items.map(resultCard) : [h("p", {}, t("noResults"))]));
@@ -425,7 +425,7 @@ function requestsScreen(adminView, statusFilter) {
       const params = new URLSearchParams({ pageSize: "100" });
       if (filter.value) params.set("status", filter.value);
       const res = await api("GET", `${adminView ? "/api/v1/requests" : "/api/v1/requests/mine"}?${params}`);
-      const list = res.results ?? res.requests ?? [];
+      const list = res.requests ?? [];
       body.replaceChildren(...(list.length ? list.map((r) => requestRow(r, adminView))
         : [h("tr", {}, h("td", { colspan: 5 }, t("noRequests")))]));
       err.textContent = "";
