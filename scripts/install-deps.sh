@@ -23,6 +23,8 @@ fi
 # and `docker-compose config` (neither needs a cluster or a container engine);
 # Debian's kubectl only where the machine has none of its own.
 PACKAGES+=(docker-compose)
+# tests: the kiosk page is driven in Debian's Chromium (npm puppeteer-core).
+PACKAGES+=(chromium fonts-dejavu-core)
 if ! command -v kubectl >/dev/null 2>&1; then
   PACKAGES+=(kubernetes-client)
 fi
