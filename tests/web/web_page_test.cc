@@ -8,17 +8,28 @@
 namespace kiosk::testing {
 namespace {
 
-TEST(WebPageTest, LoginPasswordChangeAdminScreensUserLimitsAndEscaping) {
+TEST(WebPageTest, SignInSearchRequestApproveAdminScreensUserLimitsAndEscaping) {
   absl::StatusOr<Subprocess> install =
       Subprocess::Start({KIOSK_SOURCE_DIR "/scripts/npm-ci.sh", KIOSK_SOURCE_DIR "/tests/web"}, {});
   ASSERT_TRUE(install.ok()) << install.status();
   ASSERT_EQ(install->Wait(absl::Minutes(5)), 0) << install->Output();
+
+  // TMDB's double (real response shapes; its catalogue has "Amélie" and a
+  // film with a hostile title).
+  absl::StatusOr<int> tmdb_port = PickFreePort();
+  ASSERT_TRUE(tmdb_port.ok());
+  absl::StatusOr<Subprocess> tmdb = Subprocess::Start(
+      {BinaryPath("kiosk-tmdb-double"), "--port", absl::StrCat(*tmdb_port), "--api-key", "page-key"},
+      {});
+  ASSERT_TRUE(tmdb.ok()) << tmdb.status();
 
   absl::StatusOr<std::unique_ptr<RunningSuite>> suite = RunningSuite::Start();
   ASSERT_TRUE(suite.ok()) << suite.status();
   absl::StatusOr<Subprocess> browser =
       Subprocess::Start({"/usr/bin/env", "node", KIOSK_SOURCE_DIR "/tests/web/page_test.mjs"},
                         {{"KIOSK_URL", (*suite)->gateway_url()},
+                         {"TMDB_URL", absl::StrCat("http://127.0.0.1:", *tmdb_port, "/3")},
+                         {"TMDB_KEY", "page-key"},
                          {"CHROMIUM", "/usr/bin/chromium"},
                          {"SCREENSHOTS", KIOSK_SCREENSHOT_DIR}});
   ASSERT_TRUE(browser.ok()) << browser.status();

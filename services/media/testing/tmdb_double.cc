@@ -113,6 +113,10 @@ std::vector<CatalogueEntry> BuiltInCatalogue() {
        "Au sein de la DGSE, le département appelé Bureau des légendes...",
        "The story of the French Directorate-General for External Security.", "tt4063800", 295515,
        35.0, {{1, 10}, {2, 10}, {3, 10}, {4, 10}, {5, 10}}},
+      // A hostile title, for the page's escaping test (it must render as text).
+      {"movie", 666001, "Piège <img src=x onerror=window.__xss=1>",
+       "Trap <img src=x onerror=window.__xss=1>", "Trap <img src=x onerror=window.__xss=1>", "en",
+       "2020-01-01", "", "", "", "tt9990001", 0, 0.5, {}},
   };
   // Enough look-alike titles to page through (search "Amélie" or "film").
   for (int i = 1; i <= 45; ++i) {
