@@ -131,7 +131,7 @@ class HttpTestServer::Impl {
   explicit Impl(int threads) : thread_count_(std::max(1, threads)), acceptor_(ioc_) {}
   ~Impl() { Stop(); }
 
-  absl::Status Start();
+  absl::Status Start(int port);
   void Stop();
   int port() const { return port_; }
 
@@ -335,11 +335,11 @@ class HttpTestServer::Impl::Session : public std::enable_shared_from_this<Sessio
   bool close_instead_ = false;
 };
 
-absl::Status HttpTestServer::Impl::Start() {
+absl::Status HttpTestServer::Impl::Start(int port) {
   if (started_) return absl::FailedPreconditionError("HttpTestServer already started");
   started_ = true;
   beast::error_code ec;
-  tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), 0);
+  tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
   acceptor_.open(endpoint.protocol(), ec);
   if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) acceptor_.bind(endpoint, ec);
@@ -439,7 +439,7 @@ TestHttpResponse HttpTestServer::Impl::Dispatch(const TestHttpRequest& request) 
 HttpTestServer::HttpTestServer(int threads) : impl_(std::make_unique<Impl>(threads)) {}
 HttpTestServer::~HttpTestServer() { Stop(); }
 
-absl::Status HttpTestServer::Start() { return impl_->Start(); }
+absl::Status HttpTestServer::Start(int port) { return impl_->Start(port); }
 void HttpTestServer::Stop() { impl_->Stop(); }
 int HttpTestServer::port() const { return impl_->port(); }
 
