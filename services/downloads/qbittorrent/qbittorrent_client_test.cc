@@ -249,9 +249,12 @@ TEST_F(QbittorrentClientTest, SecondAddOfTheSameReleaseAnswersTheHashWithoutAddi
 TEST_F(QbittorrentClientTest, RefusedReleaseIsInvalidArgumentBothStyles) {
   for (const char* version : {"2.9.3", "2.14.1"}) {
     StartDouble({.major = 5, .webapi_version = version});
-    // A .torrent URL the double does not serve: its hash is unknown.
+    qbt_->RefuseAdds(true);
+    EXPECT_THAT(client_->Add(Add(Magnet())),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("refused"))) << version;
+    // A .torrent URL that cannot be fetched is refused before qBittorrent.
     EXPECT_THAT(client_->Add(Add(qbt_->server().Url("/nothing.torrent"))),
-                StatusIs(absl::StatusCode::kInvalidArgument)) << version;
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("HTTP 404"))) << version;
     qbt_->Stop();
   }
 }

@@ -270,6 +270,11 @@ void QbittorrentDouble::ForceState(const std::string& hash, const std::string& s
   }
 }
 
+void QbittorrentDouble::RefuseAdds(bool refuse) {
+  std::lock_guard<std::mutex> lock(mu_);
+  refuse_adds_ = refuse;
+}
+
 void QbittorrentDouble::ExpireSessions() {
   std::lock_guard<std::mutex> lock(mu_);
   sessions_.clear();
@@ -383,6 +388,10 @@ TestHttpResponse QbittorrentDouble::Route(const TestHttpRequest& request) {
     bool stopped = Param(request, options_.major >= 5 ? "stopped" : "paused") == "true";
     for (absl::string_view url : absl::StrSplit(Param(request, "urls"), '\n', absl::SkipEmpty())) {
       std::string source(absl::StripAsciiWhitespace(url));
+      if (refuse_adds_) {
+        ++failed;
+        continue;
+      }
       std::string hash;
       ReleaseSpec spec;
       if (qbittorrent::IsMagnet(source)) {

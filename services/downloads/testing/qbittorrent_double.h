@@ -97,6 +97,9 @@ class QbittorrentDouble {
   void Vanish(const std::string& hash);  // removed behind our back
   void ForceState(const std::string& hash, const std::string& state);
   void ExpireSessions();  // every SID becomes invalid: next call gets 403
+  // Every add is refused (`Fails.`, or 409 from WebAPI 2.14), as for a
+  // release qBittorrent cannot use.
+  void RefuseAdds(bool refuse);
 
   std::optional<DoubleTorrent> Find(const std::string& hash) const;
   size_t torrent_count() const;
@@ -126,6 +129,7 @@ class QbittorrentDouble {
   int logins_ ABSL_GUARDED_BY(mu_) = 0;
   int failed_logins_ ABSL_GUARDED_BY(mu_) = 0;
   int add_calls_ ABSL_GUARDED_BY(mu_) = 0;
+  bool refuse_adds_ ABSL_GUARDED_BY(mu_) = false;
   int served_files_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
