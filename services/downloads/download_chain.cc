@@ -202,7 +202,8 @@ absl::Status DownloadChain::MonitorPass(const jobs::Job& job) {
 
   const absl::Duration stall_after = absl::Minutes(settings.Int("downloads.stall_minutes", 30));
   const absl::Time now = options_.now();
-  bool still_active = false;
+  std::vector<std::pair<int64_t, DownloadProgress>> observed;
+  observed.reserve(active.size());
   for (const Download& d : active) {
     DownloadProgress p;
     auto found = by_hash.find(d.torrent_hash);
@@ -256,7 +257,14 @@ absl::Status DownloadChain::MonitorPass(const jobs::Job& job) {
         }
       }
     }
-    RETURN_IF_ERROR(store_.ApplyProgress(d.id, p));
+    observed.push_back({d.id, std::move(p)});
+  }
+  // One transaction for the pass; then kiosk-media hears of each.
+  RETURN_IF_ERROR(store_.ApplyProgress(observed));
+  bool still_active = false;
+  for (size_t i = 0; i < active.size(); ++i) {
+    const Download& d = active[i];
+    const DownloadProgress& p = observed[i].second;
     Report(d, p.state, p.progress, p.download_speed, p.eta_seconds,
            p.state == kFailed ? p.error : p.stage_message, p.state == kFailed ? p.error : "");
     if (p.state == kFailed) {

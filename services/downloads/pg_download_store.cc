@@ -75,6 +75,8 @@ constexpr char kApplyProgressSql[] =
     "completed_at END, updated_at = now() "
     "WHERE id = $1 AND state IN ('queued', 'downloading', 'stalled', 'paused', 'completed') "
     "RETURNING request_id";
+constexpr char kLockStateSql[] =
+    "SELECT state FROM downloads.downloads WHERE id = $1 FOR UPDATE";
 constexpr char kSetReportedSql[] =
     "UPDATE downloads.downloads SET reported_status = $2 WHERE id = $1";
 constexpr char kBeginImportSql[] =
@@ -384,27 +386,34 @@ absl::StatusOr<std::vector<Download>> PgDownloadStore::Active() {
 }
 
 absl::Status PgDownloadStore::ApplyProgress(int64_t id, const DownloadProgress& p) {
+  return ApplyProgress({{id, p}});
+}
+
+absl::Status PgDownloadStore::ApplyProgress(
+    const std::vector<std::pair<int64_t, DownloadProgress>>& batch) {
   return db::WithConnection(pool_, "recording download progress", [&](pqxx::connection& conn) {
     pqxx::work tx(conn);
-    // The old state, read under the row lock the UPDATE takes next.
-    pqxx::result before =
-        tx.exec_params("SELECT state FROM downloads.downloads WHERE id = $1 FOR UPDATE", id);
-    if (before.empty()) return absl::OkStatus();
-    const std::string old_state = before[0][0].as<std::string>();
-    pqxx::result updated = tx.exec_params(
-        kApplyProgressSql, id, p.state, p.name, p.client_state, p.progress, p.size_bytes,
-        p.downloaded_bytes, p.download_speed, p.eta_seconds, p.ratio, p.seeding_seconds,
-        p.save_path, p.content_path, p.stage_message, p.error, p.progressed);
-    if (updated.empty()) return absl::OkStatus();  // no longer monitored
-    const int64_t request_id = updated[0][0].as<int64_t>();
-    if (p.state == kCompleted && old_state != kCompleted) {
-      RETURN_IF_ERROR(Enqueue(queue_, tx, kImportJob, DownloadPayload(id),
-                              absl::StrCat("import:", id)));
-    }
-    if (p.state == kFailed && old_state != kFailed) {
-      RETURN_IF_ERROR(webhooks::EmitEvent(
-          queue_, tx, webhooks::kDownloadFailed,
-          {{"download_id", id}, {"request_id", request_id}, {"name", p.name}, {"reason", p.error}}));
+    for (const auto& [id, p] : batch) {
+      // The old state, read under the row lock the UPDATE takes next.
+      pqxx::result before =
+          tx.exec_params(kLockStateSql, id);
+      if (before.empty()) continue;
+      const std::string old_state = before[0][0].as<std::string>();
+      pqxx::result updated = tx.exec_params(
+          kApplyProgressSql, id, p.state, p.name, p.client_state, p.progress, p.size_bytes,
+          p.downloaded_bytes, p.download_speed, p.eta_seconds, p.ratio, p.seeding_seconds,
+          p.save_path, p.content_path, p.stage_message, p.error, p.progressed);
+      if (updated.empty()) continue;  // no longer monitored
+      const int64_t request_id = updated[0][0].as<int64_t>();
+      if (p.state == kCompleted && old_state != kCompleted) {
+        RETURN_IF_ERROR(Enqueue(queue_, tx, kImportJob, DownloadPayload(id),
+                                absl::StrCat("import:", id)));
+      }
+      if (p.state == kFailed && old_state != kFailed) {
+        RETURN_IF_ERROR(webhooks::EmitEvent(
+            queue_, tx, webhooks::kDownloadFailed,
+            {{"download_id", id}, {"request_id", request_id}, {"name", p.name}, {"reason", p.error}}));
+      }
     }
     tx.commit();
     return absl::OkStatus();

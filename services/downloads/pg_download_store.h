@@ -51,6 +51,8 @@ class PgDownloadStore {
   // becoming failed emits download.failed. Only a download still in a
   // monitored state is changed (an admin's retry or an import is not undone).
   absl::Status ApplyProgress(int64_t id, const DownloadProgress& progress);
+  // The same for a whole monitor pass, in one transaction.
+  absl::Status ApplyProgress(const std::vector<std::pair<int64_t, DownloadProgress>>& batch);
   absl::Status SetReportedStatus(int64_t id, const std::string& status);
   absl::Status EnqueueMonitor(const std::string& dedupe_key, absl::Duration delay);
 
