@@ -159,8 +159,12 @@ void QbittorrentDouble::AddTorrent(const std::string& hash, ReleaseSpec spec,
 void QbittorrentDouble::Advance(absl::Duration duration) {
   std::lock_guard<std::mutex> lock(mu_);
   UpdateLocked();
+  AdvanceLocked(duration);
+}
+
+void QbittorrentDouble::AdvanceLocked(absl::Duration duration) {
   simulated_ += duration;
-  // Small steps, so a torrent crossing a fraction stops there.
+  // Small steps, so a torrent crossing a phase or a fraction stops there.
   const absl::Duration step = absl::Seconds(1);
   for (auto& [hash, t] : torrents_) {
     absl::Duration left = duration;
@@ -177,8 +181,7 @@ void QbittorrentDouble::UpdateLocked() {
   absl::Time now = absl::Now();
   absl::Duration dt = (now - last_real_) * options_.time_scale;
   last_real_ = now;
-  simulated_ += dt;
-  for (auto& [hash, t] : torrents_) StepLocked(*t, dt);
+  AdvanceLocked(dt);
 }
 
 void QbittorrentDouble::StepLocked(Torrent& t, absl::Duration dt) {

@@ -111,6 +111,7 @@ class QbittorrentDouble {
   kiosk::testing::TestHttpResponse Route(const kiosk::testing::TestHttpRequest& request);
   void Install();
   void UpdateLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void AdvanceLocked(absl::Duration duration) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void StepLocked(Torrent& t, absl::Duration dt) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   std::string StateName(const std::string& v5) const;
   bool LoggedIn(const kiosk::testing::TestHttpRequest& request) const;
