@@ -14,9 +14,12 @@
 -- * per-file transfer history: the mode asked and the mode used, whether a
 --   hardlink fell back to a copy, bytes and duration; one row per source
 --   file of a download (a re-run updates it, never duplicates it);
--- * the rename settings' default rows (Radarr/Sonarr default formats); the
---   library root stays NULL (= the setting library.movies_path or
---   library.tv_path) until an admin sets it.
+-- * rename settings whose library root may stay NULL (= the setting
+--   library.movies_path or library.tv_path), and the policy for an existing
+--   different file. No row is inserted here: kiosk-downloads answers the
+--   Radarr/Sonarr defaults for a media type without a row and creates the row
+--   on the first change (so kiosk-migrate import-sqlite still finds the
+--   table empty).
 
 -- +upgrade
 ALTER TABLE downloads.downloads
@@ -57,16 +60,6 @@ ALTER TABLE downloads.rename_settings
   ALTER COLUMN library_root DROP NOT NULL,
   ADD COLUMN on_existing text NOT NULL DEFAULT 'fail'
                          CHECK (on_existing IN ('fail', 'keep_both', 'replace_if_same'));
-INSERT INTO downloads.rename_settings
-  (media_type, folder_format, season_folder_format, file_format, illegal_char_mode, colon_mode,
-   transfer_mode, library_root)
-VALUES
-  ('movie', '{Movie Title} ({Release Year})', NULL,
-   '{Movie Title} ({Release Year}) {Quality Full}', 'replace', 'smart', 'hardlink_or_copy', NULL),
-  ('tv', '{Series Title}', 'Season {season}',
-   '{Series Title} - S{season:00}E{episode:00} - {Episode Title} {Quality Full}', 'replace', 'smart',
-   'hardlink_or_copy', NULL)
-ON CONFLICT (media_type) DO NOTHING;
 
 -- +downgrade
 DELETE FROM downloads.rename_settings WHERE library_root IS NULL;

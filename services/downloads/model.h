@@ -90,6 +90,11 @@ struct RenameSettings {
   absl::Time updated_at;
 };
 
+// Radarr's (movie) and Sonarr's (tv) default formats, Smart colons,
+// illegal characters replaced, hardlink_or_copy, no library root: what a
+// media type without a rename_settings row uses.
+RenameSettings DefaultRenameSettings(const std::string& media_type);
+
 struct RenameSettingsPatch {
   std::optional<std::string> folder_format, season_folder_format, file_format, illegal_char_mode,
       colon_mode, transfer_mode, library_root, on_existing;

@@ -132,6 +132,11 @@ const std::string kListRenameSql =
     absl::StrCat("SELECT ", kRenameColumns, " FROM downloads.rename_settings ORDER BY media_type");
 const std::string kGetRenameSql = absl::StrCat(
     "SELECT ", kRenameColumns, " FROM downloads.rename_settings WHERE media_type = $1");
+// A media type without a row gets one with the defaults on its first change.
+constexpr char kInsertDefaultRenameSql[] =
+    "INSERT INTO downloads.rename_settings (media_type, folder_format, season_folder_format, "
+    "file_format, illegal_char_mode, colon_mode, transfer_mode) "
+    "VALUES ($1, $2, nullif($3, ''), $4, $5, $6, $7) ON CONFLICT (media_type) DO NOTHING";
 // A library_root of '' clears it.
 const std::string kUpdateRenameSql = absl::StrCat(
     "UPDATE downloads.rename_settings SET folder_format = coalesce($2, folder_format), "
@@ -247,14 +252,6 @@ absl::Status DownloadNotFound(int64_t id) {
 }
 
 }  // namespace
-
-bool IsDownloadState(const std::string& state) {
-  for (const char* s : {kAwaitingRelease, kQueued, kDownloading, kStalled, kPaused, kCompleted,
-                        kImporting, kImported, kFailed, kRemoved}) {
-    if (state == s) return true;
-  }
-  return false;
-}
 
 absl::StatusOr<Download> PgDownloadStore::Submit(int64_t request_id, const std::string& release) {
   absl::StatusOr<Download> result =
@@ -554,41 +551,45 @@ absl::StatusOr<int64_t> PgDownloadStore::PruneTransfers(int days) {
 }
 
 absl::StatusOr<std::vector<RenameSettings>> PgDownloadStore::ListRenameSettings() {
-  return db::WithConnection(pool_, "reading rename settings", [&](pqxx::connection& conn) {
-    pqxx::read_transaction tx(conn);
-    std::vector<RenameSettings> out;
-    for (const pqxx::row& row : tx.exec(kListRenameSql)) out.push_back(ReadRename(row));
-    return out;
-  });
+  std::vector<RenameSettings> out;
+  for (const char* media_type : {"movie", "tv"}) {
+    absl::StatusOr<RenameSettings> one = GetRenameSettings(media_type);
+    if (!one.ok()) return one.status();
+    out.push_back(*std::move(one));
+  }
+  return out;
 }
 
 absl::StatusOr<RenameSettings> PgDownloadStore::GetRenameSettings(const std::string& media_type) {
+  if (media_type != "movie" && media_type != "tv") {
+    return absl::NotFoundError(
+        absl::StrCat("no rename settings for '", media_type, "' (use movie or tv)"));
+  }
   return db::WithConnection(
       pool_, "reading rename settings", [&](pqxx::connection& conn) -> absl::StatusOr<RenameSettings> {
         pqxx::read_transaction tx(conn);
         pqxx::result rows = tx.exec_params(kGetRenameSql, media_type);
-        if (rows.empty()) {
-          return absl::NotFoundError(
-              absl::StrCat("no rename settings for '", media_type, "' (use movie or tv)"));
-        }
+        if (rows.empty()) return DefaultRenameSettings(media_type);
         return ReadRename(rows[0]);
       });
 }
 
 absl::StatusOr<RenameSettings> PgDownloadStore::UpdateRenameSettings(
     const std::string& media_type, const RenameSettingsPatch& p) {
+  if (media_type != "movie" && media_type != "tv") {
+    return absl::NotFoundError(
+        absl::StrCat("no rename settings for '", media_type, "' (use movie or tv)"));
+  }
   return db::WithConnection(
       pool_, "saving rename settings", [&](pqxx::connection& conn) -> absl::StatusOr<RenameSettings> {
         pqxx::work tx(conn);
-        pqxx::result rows = tx.exec_params(kUpdateRenameSql, media_type, p.folder_format,
-                                           p.season_folder_format, p.file_format,
-                                           p.illegal_char_mode, p.colon_mode, p.transfer_mode,
-                                           p.library_root, p.enabled, p.on_existing);
-        if (rows.empty()) {
-          return absl::NotFoundError(
-              absl::StrCat("no rename settings for '", media_type, "' (use movie or tv)"));
-        }
-        RenameSettings out = ReadRename(rows[0]);
+        const RenameSettings d = DefaultRenameSettings(media_type);
+        tx.exec_params(kInsertDefaultRenameSql, media_type, d.folder_format, d.season_folder_format,
+                       d.file_format, d.illegal_char_mode, d.colon_mode, d.transfer_mode);
+        RenameSettings out = ReadRename(tx.exec_params1(
+            kUpdateRenameSql, media_type, p.folder_format, p.season_folder_format, p.file_format,
+            p.illegal_char_mode, p.colon_mode, p.transfer_mode, p.library_root, p.enabled,
+            p.on_existing));
         tx.commit();
         return out;
       });
