@@ -9,6 +9,8 @@
 #include "common/log/log.h"
 #include "common/request_id.h"
 #include "gateway/http_status.h"
+#include "gateway/web_assets.h"
+#include "gateway/web_session.h"
 
 namespace kiosk::gateway {
 namespace {
@@ -113,6 +115,12 @@ HttpResponse Gateway::ErrorResponse(int http_status, absl::string_view message) 
 bool Gateway::AddCorsHeaders(const HttpRequest& request, HttpResponse& response) const {
   absl::string_view origin = request.Header("origin");
   if (origin.empty()) return true;  // not a browser's cross-origin call
+  // The kiosk page itself: browsers send Origin on same-origin POSTs too.
+  absl::string_view host = request.Header("host");
+  if (!host.empty() && (origin == absl::StrCat("http://", host) ||
+                        origin == absl::StrCat("https://", host))) {
+    return true;
+  }
   if (options_.cors_origins.count("*") == 0 &&
       options_.cors_origins.count(std::string(origin)) == 0) {
     return false;
@@ -142,6 +150,8 @@ bool Gateway::ServeBuiltIn(const HttpRequest& request, absl::string_view path,
     response.body = metrics_.RenderPrometheus();
   } else if (path == "/openapi.json") {
     response.body = options_.openapi_json;
+  } else if (const WebAsset* asset = FindWebAsset(path); asset != nullptr) {
+    ServeWebAsset(*asset, request.Header("if-none-match"), response);
   } else {
     return false;
   }
@@ -199,7 +209,8 @@ void Gateway::Handle(HttpRequest request, Responder respond) {
   exchange->route_name = absl::StrCat(route.http_method, " ", route.path.text());
 
   absl::StatusOr<std::string> wire =
-      transcoder_.RequestToBinary(route, found.bindings, query, req.body);
+      transcoder_.RequestToBinary(route, found.bindings, query,
+                                  WithRefreshTokenFromCookie(req, exchange->path));
   if (!wire.ok()) {
     return Finish(*exchange, metrics_, ErrorResponse(400, wire.status().message()));
   }
@@ -219,6 +230,7 @@ void Gateway::Handle(HttpRequest request, Responder respond) {
           absl::StatusOr<std::string> json = transcoder_.ResponseToJson(route, reply.wire);
           if (json.ok()) {
             response.body = *std::move(json);
+            MoveRefreshTokenToCookie(exchange->request, exchange->path, response);
           } else {
             log::Error("reply_not_printable")
                 .With(json.status())

@@ -19,6 +19,13 @@ PACKAGES=(
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   PACKAGES+=(nodejs npm)
 fi
+# tests: the deployment files are validated offline with `kubectl kustomize`
+# and `docker-compose config` (neither needs a cluster or a container engine);
+# Debian's kubectl only where the machine has none of its own.
+PACKAGES+=(docker-compose)
+if ! command -v kubectl >/dev/null 2>&1; then
+  PACKAGES+=(kubernetes-client)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

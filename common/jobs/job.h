@@ -33,6 +33,12 @@ struct Job {
   absl::Time created_at;
   std::optional<absl::Time> started_at;
   std::optional<absl::Time> finished_at;
+  // How far the running (or last) attempt got, as its handler reported it
+  // with JobQueue::ReportProgress; unset until it reports. Reset when an
+  // attempt starts.
+  std::optional<int64_t> progress_done;
+  std::optional<int64_t> progress_total;  // unset: unknown total
+  std::optional<std::string> progress_note;
 };
 
 struct EnqueueOptions {

@@ -17,7 +17,8 @@ namespace {
 constexpr char kJobColumns[] =
     "id, kind, payload::text, status, attempts, max_attempts, " KIOSK_MICROS("run_after")
     ", locked_by, " KIOSK_MICROS("locked_until") ", last_error, dedupe_key, " KIOSK_MICROS(
-        "created_at") ", " KIOSK_MICROS("started_at") ", " KIOSK_MICROS("finished_at");
+        "created_at") ", " KIOSK_MICROS("started_at") ", " KIOSK_MICROS(
+            "finished_at") ", progress_done, progress_total, progress_note";
 #undef KIOSK_MICROS
 
 // {s} is the schema, {cols} the column list above.
@@ -37,7 +38,7 @@ constexpr char kClaimSql[] =
     "  ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED) "
     "UPDATE {s}.jobs j SET status = 'running', attempts = j.attempts + 1, locked_by = $2,"
     "  locked_until = now() + make_interval(secs => $3), started_at = now(), finished_at = NULL,"
-    "  updated_at = now() "
+    "  progress_done = NULL, progress_total = NULL, progress_note = NULL, updated_at = now() "
     "FROM next WHERE j.id = next.next_id RETURNING {cols}";
 constexpr char kExtendSql[] =
     "UPDATE {s}.jobs SET locked_until = now() + make_interval(secs => $3), updated_at = now() "
@@ -52,6 +53,10 @@ constexpr char kFailSql[] =
     "  run_after = to_timestamp($5::bigint / 1000000.0), locked_by = NULL, locked_until = NULL,"
     "  updated_at = now() "
     "WHERE id = $1 AND locked_by = $2 AND status = 'running'";
+constexpr char kProgressSql[] =
+    "UPDATE {s}.jobs SET progress_done = $2, progress_total = $3, progress_note = $4,"
+    "  updated_at = now() "
+    "WHERE id = $1 AND status = 'running'";
 constexpr char kReleaseSql[] =
     "UPDATE {s}.jobs SET status = 'queued', attempts = greatest(attempts - 1, 0),"
     "  run_after = now(), locked_by = NULL, locked_until = NULL, started_at = NULL,"
@@ -111,6 +116,9 @@ Job ReadJob(const pqxx::row& row) {
   job.created_at = absl::FromUnixMicros(row[11].as<int64_t>());
   job.started_at = OptionalTime(row[12]);
   job.finished_at = OptionalTime(row[13]);
+  if (!row[14].is_null()) job.progress_done = row[14].as<int64_t>();
+  if (!row[15].is_null()) job.progress_total = row[15].as<int64_t>();
+  job.progress_note = OptionalText(row[16]);
   return job;
 }
 
@@ -137,6 +145,7 @@ struct JobQueue::Statements {
     succeed = make(kSucceedSql);
     fail = make(kFailSql);
     release = make(kReleaseSql);
+    progress = make(kProgressSql);
     next_due = make(kNextDueSql);
     list = make(kListSql);
     get = make(kGetSql);
@@ -146,7 +155,7 @@ struct JobQueue::Statements {
     recent = make(kRecentSql);
     delete_finished = make(kDeleteFinishedSql);
   }
-  std::string enqueue, claim, extend, succeed, fail, release, next_due, list, get, retry, cancel,
+  std::string enqueue, claim, extend, succeed, fail, release, progress, next_due, list, get, retry, cancel,
       counts, recent, delete_finished;
 };
 
@@ -244,6 +253,27 @@ absl::StatusOr<bool> JobQueue::Fail(int64_t id, const std::string& worker, const
     tx.commit();
     return held;
   });
+}
+
+absl::Status JobQueue::ReportProgress(int64_t id, int64_t done, int64_t total,
+                                      const std::string& note) {
+  if (done < 0) return absl::InvalidArgumentError("progress done must not be negative");
+  std::optional<int64_t> known_total;
+  if (total >= 0) known_total = std::max(total, done);
+  std::optional<std::string> known_note;
+  if (!note.empty()) known_note = note.substr(0, 200);
+  return db::WithConnection(
+      pool_, "recording job progress", [&](pqxx::connection& conn) -> absl::Status {
+        pqxx::work tx(conn);
+        bool running = tx.exec_params(sql_->progress, id, done, known_total, known_note)
+                           .affected_rows() == 1;
+        tx.commit();
+        if (!running) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("job ", id, " is not running; progress is only recorded while it runs"));
+        }
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<int> JobQueue::ReleaseAll(const std::string& worker) {

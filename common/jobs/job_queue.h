@@ -80,6 +80,12 @@ class JobQueue {
   // A failed attempt: retried at `retry_at`, or dead when `dead` is true.
   absl::StatusOr<bool> Fail(int64_t id, const std::string& worker, const std::string& error,
                             bool dead, absl::Time retry_at);
+  // How far the running job `id` is: `done` of `total` (total < 0: not known
+  // yet) and a short note ("section Movies"). Cheap (one UPDATE); call it
+  // every batch, not every item. FAILED_PRECONDITION when the job is not
+  // running (its lease ran out, or it was never claimed); INVALID_ARGUMENT
+  // for a negative `done`.
+  absl::Status ReportProgress(int64_t id, int64_t done, int64_t total, const std::string& note);
   // Puts the jobs `worker` still runs back in the queue (graceful shutdown);
   // the interrupted attempt does not count.
   absl::StatusOr<int> ReleaseAll(const std::string& worker);

@@ -260,6 +260,53 @@ TEST_F(JobQueueTest, ALongJobKeepsItsLeaseWhileRunning) {
   EXPECT_EQ(runs.load(), 1);
 }
 
+TEST_F(JobQueueTest, ARunningJobReportsItsProgressAndANewAttemptStartsAfresh) {
+  absl::StatusOr<std::optional<int64_t>> id = queue_->Enqueue("test.progress", "{}");
+  ASSERT_OK(id);
+  // Not running yet: nothing to report on.
+  EXPECT_THAT(queue_->ReportProgress(**id, 1, 10, "early"),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not running")));
+  absl::StatusOr<std::optional<Job>> claimed =
+      queue_->Claim("w1", {"test.progress"}, absl::Seconds(30));
+  ASSERT_OK(claimed);
+  ASSERT_TRUE(claimed->has_value());
+  EXPECT_FALSE((*claimed)->progress_done.has_value());
+
+  ASSERT_OK(queue_->ReportProgress(**id, 0, -1, ""));  // started, total unknown
+  absl::StatusOr<Job> job = queue_->Get(**id);
+  ASSERT_OK(job);
+  EXPECT_EQ(job->progress_done, 0);
+  EXPECT_FALSE(job->progress_total.has_value());
+  EXPECT_FALSE(job->progress_note.has_value());
+
+  ASSERT_OK(queue_->ReportProgress(**id, 1200, 5000, "section Movies"));
+  job = queue_->Get(**id);
+  ASSERT_OK(job);
+  EXPECT_EQ(job->progress_done, 1200);
+  EXPECT_EQ(job->progress_total, 5000);
+  EXPECT_EQ(job->progress_note, "section Movies");
+  EXPECT_THAT(queue_->ReportProgress(**id, -1, 10, ""),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  // A total that grew past its estimate never shows "done > total".
+  ASSERT_OK(queue_->ReportProgress(**id, 5100, 5000, "section Movies"));
+  EXPECT_EQ(queue_->Get(**id)->progress_total, 5100);
+
+  // The attempt fails; its progress stays visible, and the next attempt
+  // starts from nothing.
+  ASSERT_OK(queue_->Fail(**id, "w1", "boom", false, absl::Now()));
+  EXPECT_EQ(queue_->Get(**id)->progress_done, 5100);
+  claimed = queue_->Claim("w1", {"test.progress"}, absl::Seconds(30));
+  ASSERT_OK(claimed);
+  ASSERT_TRUE(claimed->has_value());
+  EXPECT_FALSE((*claimed)->progress_done.has_value());
+  EXPECT_FALSE((*claimed)->progress_note.has_value());
+  ASSERT_OK(queue_->Succeed(**id, "w1"));
+  EXPECT_THAT(queue_->ReportProgress(**id, 1, 1, ""),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(queue_->ReportProgress(987654, 1, 1, ""),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+}
+
 TEST_F(JobQueueTest, RetryAndCancelFollowTheJobsState) {
   absl::StatusOr<std::optional<int64_t>> id = queue_->Enqueue("test.api", "{}");
   ASSERT_OK(id);

@@ -18,7 +18,9 @@ void SetTime(absl::Time time, google::protobuf::Timestamp* out) {
   out->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
 }
 
-void ToProto(const jobs::Job& job, v1::Job* out) {
+}  // namespace
+
+void JobToProto(const jobs::Job& job, v1::Job* out) {
   out->set_id(job.id);
   out->set_kind(job.kind);
   // Stored as jsonb, so it parses; an empty object if it somehow does not.
@@ -36,11 +38,16 @@ void ToProto(const jobs::Job& job, v1::Job* out) {
   SetTime(job.created_at, out->mutable_created_at());
   if (job.started_at) SetTime(*job.started_at, out->mutable_started_at());
   if (job.finished_at) SetTime(*job.finished_at, out->mutable_finished_at());
+  if (job.progress_done) out->set_progress_done(*job.progress_done);
+  if (job.progress_total) out->set_progress_total(*job.progress_total);
+  if (job.progress_note) out->set_progress_note(*job.progress_note);
 }
+
+namespace {
 
 absl::Status ToProto(const absl::StatusOr<jobs::Job>& job, v1::Job* out) {
   if (!job.ok()) return job.status();
-  ToProto(*job, out);
+  JobToProto(*job, out);
   return absl::OkStatus();
 }
 
@@ -61,7 +68,7 @@ absl::Status ListJobs(jobs::JobQueue& queue, const v1::ListJobsRequest& request,
                                                              .before_id = *before});
   if (!found.ok()) return found.status();
   for (int i = 0; i < static_cast<int>(found->size()) && i < size; ++i) {
-    ToProto((*found)[i], response->add_jobs());
+    JobToProto((*found)[i], response->add_jobs());
   }
   if (static_cast<int>(found->size()) > size) {
     response->set_next_page_token(EncodePageToken('j', (*found)[size - 1].id));

@@ -20,6 +20,10 @@
 
 namespace kiosk::server {
 
+// A job as the API shows it (also for services that return their own jobs,
+// e.g. kiosk-plex's SyncLibrary).
+void JobToProto(const jobs::Job& job, common::v1::Job* out);
+
 // The blocking work of each RPC (run on the executor), proto in and out.
 absl::Status ListJobs(jobs::JobQueue& queue, const common::v1::ListJobsRequest& request,
                       common::v1::ListJobsResponse* response);

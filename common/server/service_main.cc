@@ -189,6 +189,9 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec, const Service
   // NOT_SERVING until the first database ping says otherwise.
   health->SetServingStatus("", false);
   for (const std::string& name : spec.grpc_services) health->SetServingStatus(name, false);
+  // "liveness": SERVING while the process runs, whatever the database does,
+  // for Kubernetes liveness probes (a database outage must not restart pods).
+  health->SetServingStatus(std::string(kLivenessHealthService), true);
   db::DatabaseProbe probe(
       db::ConnInfoWithDefaults(config.pool.conninfo, spec.binary + "-health", absl::Seconds(2)),
       config.database.Redacted());

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "common/auth/caller.h"
 #include "common/auth/jwt.h"
 #include "common/config/service_config.h"
@@ -31,6 +32,11 @@
 #include "common/server/service_info.h"
 
 namespace kiosk::server {
+
+// The grpc.health.v1 service name that answers SERVING as long as the process
+// runs (liveness); "" and the services' own names follow the database
+// (readiness).
+inline constexpr absl::string_view kLivenessHealthService = "liveness";
 
 struct ServiceSpec {
   std::string binary;               // "kiosk-users"

@@ -339,12 +339,15 @@ absl::Status HttpTestServer::Impl::Start(int port) {
   if (started_) return absl::FailedPreconditionError("HttpTestServer already started");
   started_ = true;
   beast::error_code ec;
-  tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
+  tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port));
   acceptor_.open(endpoint.protocol(), ec);
   if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) acceptor_.bind(endpoint, ec);
   if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
-  if (ec) return absl::UnavailableError(absl::StrCat("cannot listen on 127.0.0.1: ", ec.message()));
+  if (ec) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on 127.0.0.1:", port, ": ", ec.message()));
+  }
   port_ = acceptor_.local_endpoint().port();
   Accept();
   for (int i = 0; i < thread_count_; ++i) {

@@ -90,8 +90,8 @@ class HttpTestServer {
   HttpTestServer(const HttpTestServer&) = delete;
   HttpTestServer& operator=(const HttpTestServer&) = delete;
 
-  // Binds 127.0.0.1 on a free port (or on `port` when not 0, for a double run
-  // as a program) and starts serving. Call once.
+  // Binds 127.0.0.1 on `port` (0 = a free port; a fixed one for demo
+  // doubles) and starts serving. Call once.
   absl::Status Start(int port = 0);
   // Closes the listener and every connection, drops delayed answers, joins
   // the threads. Later connections are refused. Idempotent.

@@ -3,6 +3,7 @@
 // who may call it, listing and filtering, retry and cancel by state, the
 // schedules with their next run, "run now", and the stats services read.
 #include <gmock/gmock.h>
+#include <atomic>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -11,6 +12,9 @@
 #include "common/auth/jwt.h"
 #include "common/testing/pg_test_database.h"
 #include "migrations/runner/migrator.h"
+#include "services/plex/library_sync.h"
+#include "services/plex/pg_library_store.h"
+#include "services/plex/plex_library.h"
 #include "services/plex/plex_service.h"
 
 namespace kiosk::plex {
@@ -42,8 +46,18 @@ class JobsApiTest : public kiosk::testing::PgTest {
     jobs_->Register("test.fail", [](const jobs::Job&) {
       return absl::UnavailableError("the Plex server did not answer");
     });
+    jobs_->Register("test.progress", [this](const jobs::Job& job) {
+      absl::Status reported = jobs_->queue().ReportProgress(job.id, 3, 10, "step 3 of 10");
+      while (reported.ok() && !release_.load()) absl::SleepFor(absl::Milliseconds(10));
+      return reported;
+    });
     ASSERT_TRUE(jobs_->Start().ok());
-    service_ = std::make_unique<PlexServiceImpl>(*jobs_, executor_, *info_, authenticator_);
+    store_ = std::make_unique<PgLibraryStore>(*pool_);
+    sync_ = std::make_unique<LibrarySync>(*store_, nullptr);
+    library_ =
+        std::make_unique<PlexLibrary>(*store_, *sync_, settings_, http_, jobs_->queue());
+    service_ = std::make_unique<PlexServiceImpl>(*jobs_, executor_, *info_, authenticator_,
+                                                 *library_);
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -54,6 +68,7 @@ class JobsApiTest : public kiosk::testing::PgTest {
         grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
   }
   void TearDown() override {
+    release_ = true;
     server_->Shutdown();
     jobs_->Shutdown(absl::Seconds(5));
     executor_.Shutdown();
@@ -91,6 +106,12 @@ class JobsApiTest : public kiosk::testing::PgTest {
   std::unique_ptr<server::ServiceInfoSource> info_;
   server::Executor executor_{"test-plex", 4, 100};
   std::unique_ptr<jobs::JobRuntime> jobs_;
+  std::atomic<bool> release_{false};
+  server::FixedSettings settings_;
+  http::CurlHttpClient http_;
+  std::unique_ptr<PgLibraryStore> store_;
+  std::unique_ptr<LibrarySync> sync_;
+  std::unique_ptr<PlexLibrary> library_;
   std::unique_ptr<PlexServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::PlexService::Stub> stub_;
@@ -149,6 +170,32 @@ TEST_F(JobsApiTest, AFailingJobDiesWithItsErrorThenRetryAndCancelFollowItsState)
   missing.set_id(987654);
   EXPECT_EQ(stub_->GetJob(As("admin").get(), missing, &out).error_code(),
             grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(JobsApiTest, ARunningJobShowsItsProgress) {
+  absl::StatusOr<std::optional<int64_t>> id = jobs_->queue().Enqueue("test.progress", "{}");
+  ASSERT_TRUE(id.ok() && id->has_value());
+  common_v1::Job running;
+  for (int i = 0; i < 200 && running.progress_done() != 3; ++i) {
+    common_v1::GetJobRequest request;
+    request.set_id(**id);
+    ASSERT_TRUE(stub_->GetJob(As("admin").get(), request, &running).ok());
+    absl::SleepFor(absl::Milliseconds(25));
+  }
+  EXPECT_EQ(running.status(), "running");
+  EXPECT_EQ(running.progress_done(), 3);
+  EXPECT_EQ(running.progress_total(), 10);
+  EXPECT_EQ(running.progress_note(), "step 3 of 10");
+  common_v1::ListJobsRequest filter;
+  filter.set_kind("test.progress");
+  common_v1::ListJobsResponse listed;
+  ASSERT_TRUE(stub_->ListJobs(As("admin").get(), filter, &listed).ok());
+  ASSERT_EQ(listed.jobs_size(), 1);
+  EXPECT_EQ(listed.jobs(0).progress_total(), 10);
+  release_ = true;
+  common_v1::Job done = WaitForStatus(**id, "succeeded");
+  EXPECT_EQ(done.status(), "succeeded");
+  EXPECT_EQ(done.progress_done(), 3);  // the last report stays visible
 }
 
 TEST_F(JobsApiTest, ListPagesWithATokenNewestFirst) {

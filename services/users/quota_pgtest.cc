@@ -21,6 +21,7 @@
 #include "migrations/runner/migrator.h"
 #include "services/media/media_service.h"
 #include "services/media/pg_request_counts_store.h"
+#include "services/media/testing/media_logic_bundle.h"
 #include "services/users/media_request_counter.h"
 #include "services/users/pg_user_store.h"
 #include "services/users/pg_webhook_store.h"
@@ -118,8 +119,11 @@ class QuotaTest : public kiosk::testing::PgTest {
     request_counts_ = std::make_unique<media::PgRequestCountsStore>(*media_db_);
     media_authenticator_ = std::make_unique<auth::Authenticator>(jwt_);
     media_jobs_ = std::make_unique<jobs::JobRuntime>(*media_db_, "media", jobs::RuntimeOptions{});
+    media_logic_ =
+        std::make_unique<media::testing::MediaLogicBundle>(*media_db_, media_jobs_->queue());
     media_service_ = std::make_unique<media::MediaServiceImpl>(
-        *media_jobs_, media_executor_, *media_info_, *media_authenticator_, *request_counts_);
+        *media_jobs_, media_executor_, *media_info_, *media_authenticator_,
+        media_logic_->Logic(*request_counts_));
     grpc::ServerBuilder builder;
     int media_port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &media_port);
@@ -231,6 +235,7 @@ class QuotaTest : public kiosk::testing::PgTest {
   std::unique_ptr<media::PgRequestCountsStore> request_counts_;
   std::unique_ptr<auth::Authenticator> media_authenticator_;
   std::unique_ptr<jobs::JobRuntime> media_jobs_;
+  std::unique_ptr<media::testing::MediaLogicBundle> media_logic_;
   std::unique_ptr<media::MediaServiceImpl> media_service_;
   std::unique_ptr<grpc::Server> media_server_;
   std::string media_addr_;

@@ -72,7 +72,8 @@ absl::Status ValidatePatch(const UserPatch& patch) {
 }
 
 absl::StatusOr<User> UserAdmin::Get(const auth::Caller& caller, int64_t id) {
-  if (!caller.is_admin() && caller.user_id != id) {
+  // Services read users too (kiosk-media: role, auto-approve, language, quotas).
+  if (!caller.is_admin() && !caller.is_service() && caller.user_id != id) {
     return absl::PermissionDeniedError("only admins can read other users");
   }
   return store_.FindById(id);

@@ -25,7 +25,7 @@ class UserAdmin {
   UserAdmin(UserStore& store, const auth::PasswordHasher& hasher)
       : store_(store), hasher_(hasher) {}
 
-  // Admin, or the user himself.
+  // Admins, services, or the user himself.
   absl::StatusOr<User> Get(const auth::Caller& caller, int64_t id);
   absl::StatusOr<UserPage> List(const auth::Caller& caller, const UserFilter& filter, int page_size,
                                 int offset);

@@ -368,6 +368,24 @@ TEST_F(UserAdminTest, EveryAdminCallRefusesAPlainUser) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
+TEST_F(UserAdminTest, ServicesReadAUserForRoleAutoApproveLanguageAndQuotas) {
+  v1::User created;
+  ASSERT_TRUE(Create(As(1, "admin"), "ines", &created).ok());
+  v1::GetUserRequest get;
+  get.set_id(created.id());
+  v1::User read;
+  ASSERT_TRUE(Call(jwt_.SignServiceToken("kiosk-media", absl::Now()), [&](grpc::ClientContext* ctx) {
+                return stub_->GetUser(ctx, get, &read);
+              }).ok());
+  EXPECT_EQ(read.username(), "ines");
+  EXPECT_EQ(read.role(), v1::ROLE_USER);
+  get.set_id(created.id() + 1000);
+  EXPECT_EQ(Call(jwt_.SignServiceToken("kiosk-media", absl::Now()),
+                 [&](grpc::ClientContext* ctx) { return stub_->GetUser(ctx, get, &read); })
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
 TEST_F(UserAdminTest, TheLastActiveAdminCannotBeDemotedDeactivatedOrDeleted) {
   const std::string admin = As(1, "admin");
   v1::User out;

@@ -1,6 +1,7 @@
 // The service bootstrap, tested through the real binaries: start on port 0,
 // health SERVING, reflection lists and describes the service, NOT_SERVING
-// while PostgreSQL is stopped and SERVING again after, exit 0 on SIGTERM;
+// while PostgreSQL is stopped (liveness still SERVING) and SERVING again
+// after, exit 0 on SIGTERM;
 // bad configuration exits 2 with one line naming the variable.
 #include <gmock/gmock.h>
 #include <google/protobuf/descriptor.pb.h>
@@ -131,6 +132,9 @@ TEST_P(BootstrapTest, ServesHealthAndReflectionFollowsTheDatabaseAndStopsCleanly
   EXPECT_TRUE(WaitForHealth(*health, "", HealthCheckResponse::NOT_SERVING, absl::Seconds(5)))
       << proc->Output();
   EXPECT_EQ(Health(*health, binary.grpc_service), HealthCheckResponse::NOT_SERVING);
+  // Liveness does not follow the database: Kubernetes must not restart pods
+  // because PostgreSQL is down.
+  EXPECT_EQ(Health(*health, "liveness"), HealthCheckResponse::SERVING);
   ASSERT_TRUE((*cluster)->Start().ok());
   EXPECT_TRUE(WaitForHealth(*health, "", HealthCheckResponse::SERVING, absl::Seconds(5)))
       << proc->Output();

@@ -112,6 +112,67 @@ TEST_F(GatewayUsersTest, AdminLogsInChangesThePasswordAndContinues) {
   EXPECT_EQ(Login("admin", "correct horse battery").status, 200);
 }
 
+// The kiosk page: served at "/" under a strict CSP, and its session's refresh
+// token kept in an HttpOnly cookie its scripts never see.
+TEST_F(GatewayUsersTest, ThePageIsServedAndKeepsItsRefreshTokenInAnHttpOnlyCookie) {
+  HttpTestResponse page = HttpCall(port_, "GET", "/");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_THAT(page.Header("content-type"), HasSubstr("text/html"));
+  EXPECT_THAT(page.body, HasSubstr("src=\"/app.js\""));
+  EXPECT_THAT(page.Header("content-security-policy"), HasSubstr("script-src 'self'"));
+  EXPECT_THAT(page.Header("content-security-policy"), HasSubstr("frame-ancestors 'none'"));
+  EXPECT_EQ(page.Header("x-content-type-options"), "nosniff");
+  HttpTestResponse script = HttpCall(port_, "GET", "/app.js");
+  ASSERT_EQ(script.status, 200);
+  EXPECT_THAT(script.Header("content-type"), HasSubstr("text/javascript"));
+  HttpTestResponse again =
+      HttpCall(port_, "GET", "/app.js", "", {absl::StrCat("If-None-Match: ", script.Header("etag"))});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+
+  const std::string web = "X-Kiosk-Client: web";
+  HttpTestResponse login = HttpCall(port_, "POST", "/api/v1/auth/login",
+                                    R"({"username":"admin","password":"admin"})", {web});
+  ASSERT_EQ(login.status, 200) << login.body;
+  EXPECT_TRUE(Json(login)["accessToken"].is_string());
+  EXPECT_FALSE(Json(login).contains("refreshToken")) << login.body;
+  const std::string cookie = login.Header("set-cookie");
+  EXPECT_THAT(cookie, HasSubstr("HttpOnly"));
+  EXPECT_THAT(cookie, HasSubstr("SameSite=Strict"));
+  EXPECT_THAT(cookie, HasSubstr("Path=/api/v1/auth"));
+  const std::string first = cookie.substr(0, cookie.find(';'));  // kiosk_refresh=...
+  ASSERT_GT(first.size(), std::string("kiosk_refresh=").size());
+
+  // The page refreshes with the cookie alone; the token rotates.
+  HttpTestResponse refreshed = HttpCall(port_, "POST", "/api/v1/auth/refresh", "{}",
+                                        {web, absl::StrCat("Cookie: theme=dark; ", first)});
+  ASSERT_EQ(refreshed.status, 200) << refreshed.body;
+  EXPECT_TRUE(Json(refreshed)["accessToken"].is_string());
+  EXPECT_FALSE(Json(refreshed).contains("refreshToken"));
+  const std::string rotated = refreshed.Header("set-cookie");
+  const std::string second = rotated.substr(0, rotated.find(';'));
+  EXPECT_NE(second, first);
+
+  // Other clients keep the plain JSON API: no cookie is read for them.
+  HttpTestResponse plain = HttpCall(port_, "POST", "/api/v1/auth/refresh", "{}",
+                                    {absl::StrCat("Cookie: ", second)});
+  EXPECT_EQ(plain.status, 401) << plain.body;
+  EXPECT_THAT(plain.body, HasSubstr("refresh_token is required"));
+  EXPECT_TRUE(plain.Header("set-cookie").empty());
+
+  HttpTestResponse logout =
+      HttpCall(port_, "POST", "/api/v1/auth/logout", "{}",
+               {web, absl::StrCat("Cookie: ", second),
+                Bearer(Json(refreshed)["accessToken"].get<std::string>())});
+  ASSERT_EQ(logout.status, 200) << logout.body;
+  EXPECT_THAT(logout.Header("set-cookie"), HasSubstr("Max-Age=0"));
+  // The logged-out token is revoked.
+  EXPECT_EQ(HttpCall(port_, "POST", "/api/v1/auth/refresh", "{}",
+                     {web, absl::StrCat("Cookie: ", second)})
+                .status,
+            401);
+}
+
 TEST_F(GatewayUsersTest, WithoutAValidTokenIs401) {
   HttpTestResponse none = HttpCall(port_, "GET", "/api/v1/users/me");
   EXPECT_EQ(none.status, 401);

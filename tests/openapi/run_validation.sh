@@ -17,24 +17,8 @@ fi
 dump="$1" test_set="$2" kiosk_set="$3" work="$4"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
-for tool in node npm; do
-  if ! command -v "$tool" >/dev/null; then
-    echo "FAIL: $tool not found; install Node.js >= 18 and npm (Debian: apt-get install nodejs npm)" >&2
-    exit 1
-  fi
-done
-
-# One install at a time (parallel ctest runs share this folder).
-want="$(sha256sum "$here/package-lock.json" | cut -d' ' -f1)"
-stamp="$here/node_modules/.kiosk-package-lock.sha256"
-(
-  flock 9
-  if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
-    echo "npm ci in $here"
-    npm ci --prefix "$here" --no-audit --no-fund >&2
-    echo "$want" >"$stamp"
-  fi
-) 9>"$here/.install.lock"
+# Node.js and the npm packages (fails without node or npm).
+"$here/../../scripts/npm-ci.sh" "$here"
 
 validate() { node "$here/validate.mjs" "$1"; }
 

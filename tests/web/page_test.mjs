@@ -1,0 +1,225 @@
+// The kiosk page in a real browser: Debian's Chromium driven by puppeteer-core
+// (no browser download), against a running suite.
+//
+//   KIOSK_URL=http://127.0.0.1:8765 CHROMIUM=/usr/bin/chromium \
+//   SCREENSHOTS=/tmp/shots node page_test.mjs
+//
+// Each step prints one line; the first failure prints why and exits 1.
+// Screenshots of every screen go to $SCREENSHOTS (kept out of git) so a person
+// can look at them.
+import fs from "node:fs";
+import path from "node:path";
+import puppeteer from "puppeteer-core";
+
+const base = process.env.KIOSK_URL;
+const shots = process.env.SCREENSHOTS ?? "screenshots";
+const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+if (!base) {
+  console.error("KIOSK_URL is required");
+  process.exit(2);
+}
+fs.mkdirSync(shots, { recursive: true });
+
+const browser = await puppeteer.launch({
+  executablePath,
+  headless: true,
+  // --no-sandbox: CI runs as root, where Chromium's sandbox cannot start.
+  args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,900"],
+});
+let step = 0;
+const errors = [];
+
+async function check(name, fn) {
+  step += 1;
+  try {
+    await fn();
+    console.log(`ok ${step} - ${name}`);
+  } catch (e) {
+    console.log(`not ok ${step} - ${name}: ${e.message}`);
+    throw e;
+  }
+}
+const expect = (cond, text) => {
+  if (!cond) throw new Error(text);
+};
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(shots, `${String(step).padStart(2, "0")}-${name}.png`), fullPage: true });
+}
+// Polls `fn` in the page (evaluate, which the page's CSP does not restrict)
+// until it returns true.
+async function until(page, fn, arg, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await page.evaluate(fn, arg).catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${fn.toString().slice(0, 120)}`);
+}
+async function text(page, selector) {
+  return page.$eval(selector, (el) => el.textContent);
+}
+async function api(method, url, body, token) {
+  const headers = { "Content-Type": "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const res = await fetch(base + url, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  return { status: res.status, json: await res.json().catch(() => ({})) };
+}
+
+async function newPage() {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1280, height: 900 });
+  page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console: ${m.text()}`);
+    if (m.type() === "warn") console.log(`# api: ${m.text()}`);
+  });
+  return page;
+}
+
+async function login(page, username, password) {
+  await page.goto(`${base}/#/login`, { waitUntil: "networkidle0" });
+  await page.waitForSelector("#username");
+  await page.type("#username", username);
+  await page.type("#password", password);
+  await page.click("#sign-in");
+}
+
+const adminPassword = "kiosk page test password";
+let exitCode = 0;
+try {
+  const page = await newPage();
+
+  await check("the address shows the login page, weight measured", async () => {
+    const sizes = [];
+    page.on("response", async (r) => {
+      if (r.url().startsWith(base) && !r.url().includes("/api/")) sizes.push((await r.buffer()).length);
+    });
+    await page.goto(base, { waitUntil: "networkidle0" });
+    await page.waitForSelector("#username");
+    const kb = sizes.reduce((a, b) => a + b, 0) / 1024;
+    console.log(`# first load: ${sizes.length} files, ${kb.toFixed(1)} KB`);
+    await shot(page, "login");
+  });
+
+  await check("admin/admin is forced to change the password", async () => {
+    await login(page, "admin", "admin");
+    await page.waitForSelector("#current");
+    await shot(page, "password-change");
+    await page.type("#current", "admin");
+    await page.type("#new", adminPassword);
+    await page.type("#again", adminPassword);
+    await page.click("#save-password");
+    await page.waitForSelector("#query");
+  });
+
+  await check("the admin sees the admin screens", async () => {
+    const links = await page.$$eval("nav a", (as) => as.map((a) => a.getAttribute("href")));
+    for (const href of ["#/admin/pending", "#/admin/users", "#/admin/settings", "#/admin/jobs"]) {
+      expect(links.includes(href), `no ${href} link in ${links}`);
+    }
+    await shot(page, "search");
+  });
+
+  await check("tokens are not readable by scripts", async () => {
+    const exposed = await page.evaluate(() => ({ cookie: document.cookie, storage: JSON.stringify(localStorage) }));
+    expect(!exposed.cookie.includes("kiosk_refresh"), `refresh cookie visible to scripts: ${exposed.cookie}`);
+    expect(!/eyJ/.test(exposed.storage), `a token in localStorage: ${exposed.storage}`);
+  });
+
+  await check("a reload keeps the session (HttpOnly refresh cookie)", async () => {
+    await page.goto(`${base}/#/admin/users`, { waitUntil: "networkidle0" });
+    await page.reload({ waitUntil: "networkidle0" });
+    await page.waitForSelector("tr[data-user-id]");
+  });
+
+  // No spaces (the address must stay valid): "/" separates the attributes.
+  const hostile = "mallory<img/src=x/onerror=window.__xss=1>@example.com";
+  await check("the admin creates a user; hostile text renders as text", async () => {
+    await page.type("#nu-name", "alice");
+    await page.type("#nu-email", "alice@example.com");
+    await page.type("#nu-pass", "alice password 1");
+    await page.click("form.row button[type=submit]");
+    await until(page, () => document.body.textContent.includes("alice@example.com"));
+    // Created through the API with a hostile email: the page must show it as text.
+    const session = await api("POST", "/api/v1/auth/login", { username: "admin", password: adminPassword });
+    const created = await api("POST", "/api/v1/users",
+      { username: "mallory", email: hostile, password: "mallory password 1", role: "ROLE_USER" }, session.json.accessToken);
+    expect(created.status === 200, `create mallory: ${created.status} ${JSON.stringify(created.json)}`);
+    await page.reload({ waitUntil: "networkidle0" });
+    await until(page, () => document.body.textContent.includes("mallory<img"));
+    await shot(page, "users");
+    // Escaping must not depend on the CSP: the same screen with the CSP
+    // bypassed, where an <img onerror> would run if the page built HTML.
+    const bare = await newPage();
+    await bare.setBypassCSP(true);
+    await login(bare, "admin", adminPassword);
+    await bare.goto(`${base}/#/admin/users`, { waitUntil: "networkidle0" });
+    await until(bare, () => document.body.textContent.includes("mallory<img"));
+    await new Promise((r) => setTimeout(r, 300));  // an image error would fire by now
+    expect(await bare.evaluate(() => window.__xss) === undefined, "the injected onerror ran");
+    expect(await bare.$$eval("table img", (els) => els.length) === 0, "an <img> was built from user data");
+    await bare.close();
+  });
+
+  for (const [hash, name, selector] of [["#/admin/settings", "settings", "#settings [data-key]"],
+    ["#/admin/jobs", "jobs", "#job-service"], ["#/admin/pending", "pending", "#requests"],
+    ["#/requests", "my-requests", "#requests"]]) {
+    await check(`the ${name} screen renders`, async () => {
+      await page.goto(`${base}/${hash}`, { waitUntil: "networkidle0" });
+      await page.waitForSelector(selector);
+      await shot(page, name);
+    });
+  }
+
+  await check("the interface switches to English", async () => {
+    await page.goto(`${base}/#/search`, { waitUntil: "networkidle0" });
+    const before = await text(page, "#logout");
+    await page.click("button[aria-label=language]");
+    await until(page, (b) => document.querySelector("#logout").textContent !== b, before);
+    expect(["Sign out", "Déconnexion"].includes(await text(page, "#logout")), "unexpected logout label");
+  });
+
+  await check("logout returns to the login page and the session is gone", async () => {
+    await page.click("#logout");
+    await page.waitForSelector("#username");
+    await page.goto(`${base}/#/admin/users`, { waitUntil: "networkidle0" });
+    await page.waitForSelector("#username");
+  });
+
+  await check("a user sees no admin screens, and the API refuses them", async () => {
+    const user = await newPage();
+    await login(user, "alice", "alice password 1");
+    // A password an admin set must be changed at the first sign-in.
+    await user.waitForSelector("#current");
+    await user.type("#current", "alice password 1");
+    await user.type("#new", "alice password 2");
+    await user.type("#again", "alice password 2");
+    await user.click("#save-password");
+    await user.waitForSelector("#query");
+    const links = await user.$$eval("nav a", (as) => as.map((a) => a.getAttribute("href")));
+    expect(!links.some((l) => l.startsWith("#/admin")), `admin links for a user: ${links}`);
+    await user.goto(`${base}/#/admin/users`, { waitUntil: "networkidle0" });
+    await until(user, () => document.querySelector("main h1")?.textContent.length > 0);
+    expect(!(await user.$("tr[data-user-id]")), "a user sees the users table");
+    await shot(user, "user-forbidden");
+    const session = await api("POST", "/api/v1/auth/login", { username: "alice", password: "alice password 2" });
+    for (const url of ["/api/v1/users", "/api/v1/settings", "/api/v1/jobs/media"]) {
+      const res = await api("GET", url, undefined, session.json.accessToken);
+      expect(res.status === 403, `${url} answered ${res.status} to a user`);
+    }
+  });
+
+  await check("no script errors on any screen", async () => {
+    expect(errors.length === 0, errors.join("; "));
+  });
+} catch {
+  exitCode = 1;
+  for (const [i, p] of (await browser.pages()).entries()) {
+    console.log(`# page ${p.url()}: ${(await p.evaluate(() => document.body.innerText).catch(() => "?")).slice(0, 500)}`);
+    await p.screenshot({ path: path.join(shots, `failure-${i}.png`) }).catch(() => {});
+  }
+  for (const e of errors) console.log(`# ${e}`);
+} finally {
+  await browser.close();
+}
+process.exit(exitCode);
