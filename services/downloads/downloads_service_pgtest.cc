@@ -272,6 +272,42 @@ TEST_F(DownloadsServiceTest, PreviewAndTransfersAreAdminOnly) {
             grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+TEST_F(DownloadsServiceTest, PreviewRendersSavedOrGivenFormatsOnSampleData) {
+  v1::PreviewRenameRequest preview;
+  preview.set_media_type("movie");
+  v1::PreviewRenameResponse rendered;
+  ASSERT_TRUE(Call(Admin(), [&](grpc::ClientContext* c) { return stub_->PreviewRename(c, preview, &rendered); }).ok());
+  EXPECT_THAT(rendered.relative_path(), ::testing::MatchesRegex(".+ \\([0-9]{4}\\)/.+\\.mkv"));
+
+  preview.set_file_format("{Movie CleanTitle} {Release Year} {Quality Full}");
+  preview.set_release_name("The.Matrix.1999.2160p.UHD.BluRay.x265-GROUP");
+  preview.set_extension(".mp4");
+  ASSERT_TRUE(Call(Admin(), [&](grpc::ClientContext* c) { return stub_->PreviewRename(c, preview, &rendered); }).ok());
+  EXPECT_THAT(rendered.relative_path(), HasSubstr("2160p"));
+  EXPECT_THAT(rendered.relative_path(), ::testing::EndsWith(".mp4"));
+  EXPECT_EQ(rendered.parsed_year(), 1999);
+  EXPECT_EQ(rendered.parsed_group(), "GROUP");
+  EXPECT_THAT(rendered.parsed_quality(), HasSubstr("2160p"));
+
+  v1::PreviewRenameRequest tv;
+  tv.set_media_type("tv");
+  ASSERT_TRUE(Call(Admin(), [&](grpc::ClientContext* c) { return stub_->PreviewRename(c, tv, &rendered); }).ok());
+  EXPECT_THAT(rendered.relative_path(), ::testing::MatchesRegex(".+/Season [0-9]+/.+ - S[0-9]{2}E[0-9]{2} - .+"));
+
+  preview.set_file_format("{Movie Title");
+  grpc::Status bad =
+      Call(Admin(), [&](grpc::ClientContext* c) { return stub_->PreviewRename(c, preview, &rendered); });
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  // A format that does not render is never saved.
+  v1::UpdateRenameSettingsRequest update;
+  update.set_media_type("movie");
+  update.set_file_format("{Movie Title} {Nonsense Token}");
+  v1::RenameSettings saved;
+  EXPECT_EQ(Call(Admin(), [&](grpc::ClientContext* c) { return stub_->UpdateRenameSettings(c, update, &saved); })
+                .error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
 TEST_F(DownloadsServiceTest, JobApiIsAdminOnly) {
   kiosk::common::v1::ListJobsRequest list;
   kiosk::common::v1::ListJobsResponse jobs;

@@ -11,6 +11,7 @@
 #include "services/downloads/download_chain.h"
 #include "services/downloads/downloads_service.h"
 #include "services/downloads/grpc_peers.h"
+#include "services/downloads/importer.h"
 #include "services/downloads/pg_download_store.h"
 #include "services/downloads/rename_admin.h"
 #include "services/downloads/torrent_clients.h"
@@ -46,7 +47,9 @@ int main(int argc, char** argv) {
         auto& chain = env.owner.Own(
             std::make_unique<dl::DownloadChain>(store, settings, clients, media));
         chain.Register(env.jobs);
-        (void)plex;
+        auto& importer = env.owner.Own(
+            std::make_unique<dl::Importer>(store, settings, clients, media, plex, chain));
+        importer.Register(env.jobs);
         auto& rename = env.owner.Own(std::make_unique<dl::RenameAdmin>(store));
         auto& directory = env.owner.Own(std::make_unique<kiosk::webhooks::RemoteWebhookDirectory>(
             grpc::CreateChannel(env.config.users_addr, grpc::InsecureChannelCredentials()), env.jwt,

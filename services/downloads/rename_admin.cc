@@ -79,12 +79,3 @@ absl::StatusOr<RenameSettings> RenameAdmin::Update(const std::string& media_type
 
 }  // namespace kiosk::downloads
 
-namespace kiosk::downloads {
-
-// Replaced by the rename engine (services/downloads/naming) once merged.
-absl::StatusOr<PreviewResult> RenameAdmin::Preview(const PreviewInput& input) {
-  RETURN_IF_ERROR(ValidateMediaType(input.media_type));
-  return PreviewResult{};
-}
-
-}  // namespace kiosk::downloads
