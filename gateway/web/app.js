@@ -408,7 +408,7 @@ async function attachRelease(r) {
   const source = prompt(t("release"));
   if (!source) return;
   try {
-    await api("POST", `/api/v1/downloads/requests/${r.id}:attachRelease`, { release: source });
+    await api("POST", "/api/v1/downloads:attachRelease", { requestId: r.id, release: source });
   } catch (ex) { alert(ex.message); }
   route();
 }
