@@ -14,7 +14,7 @@
 // ------------------------------------------------------------------ i18n
 const MESSAGES = {
   fr: {
-    appName: "Plex Kiosk", login: "Connexion", username: "Nom d'utilisateur", password: "Mot de passe",
+    appName: "Plex Kiosk", title: "Titre", login: "Connexion", username: "Nom d'utilisateur", password: "Mot de passe",
     signIn: "Se connecter", logout: "Déconnexion", badLogin: "Identifiants refusés.",
     changePassword: "Changer le mot de passe", mustChange: "Choisissez un nouveau mot de passe avant de continuer.",
     currentPassword: "Mot de passe actuel", newPassword: "Nouveau mot de passe", confirmPassword: "Confirmer",
@@ -46,7 +46,7 @@ const MESSAGES = {
       partially_available: "partiellement disponible", failed: "échec", cancelled: "annulée" },
   },
   en: {
-    appName: "Plex Kiosk", login: "Sign in", username: "Username", password: "Password",
+    appName: "Plex Kiosk", title: "Title", login: "Sign in", username: "Username", password: "Password",
     signIn: "Sign in", logout: "Sign out", badLogin: "Sign-in refused.",
     changePassword: "Change password", mustChange: "Choose a new password before going on.",
     currentPassword: "Current password", newPassword: "New password", confirmPassword: "Confirm",
@@ -104,7 +104,7 @@ function h(tag, attrs = {}, ...children) {
 }
 const app = document.getElementById("app");
 const show = (...nodes) => {
-  app.replaceChildren(...nodes);
+  app.replaceChildren(...nodes.filter((n) => n !== null && n !== undefined && n !== false));
   app.focus();
 };
 const field = (label, input) => [h("label", { for: input.id }, label), input];
@@ -307,7 +307,8 @@ function resultCard(r) {
   else if (r.requestStatus) badge = h("span", { class: `badge ${r.requestStatus}` }, `${t("requested")}: ${statusText(r.requestStatus)}`);
   else badge = h("span", { class: "badge" }, t("requestable"));
   return h("article", { class: "card", "data-tmdb-id": r.tmdbId },
-    h("img", { src: posterUrl(r.posterPath), alt: "", loading: "lazy" }),
+    h("img", { src: posterUrl(r.posterPath), alt: "", loading: "lazy",
+      onerror: (e) => { if (!e.target.src.endsWith("/favicon.svg")) e.target.src = "/favicon.svg"; } }),
     h("div", { class: "body" },
       h("span", { class: "title" }, mine || r.originalTitle || other),
       other && other !== mine ? h("span", { class: "muted" }, other) : null,
@@ -433,7 +434,7 @@ function requestsScreen(adminView, statusFilter) {
   };
   filter.addEventListener("change", load);
   show(h("h1", {}, title), adminView && statusFilter !== "pending" ? h("div", { class: "row" }, filter) : null, err,
-    h("table", { id: "requests" }, h("thead", {}, h("tr", {}, [t("requestTitle"), t("status"), t("progress"), t("added"), ""].map((c) => h("th", {}, c)))), body));
+    h("table", { id: "requests" }, h("thead", {}, h("tr", {}, [t("title"), t("status"), t("progress"), t("added"), ""].map((c) => h("th", {}, c)))), body));
   load();
   poll(load);
 }

@@ -86,6 +86,7 @@ async function login(page, username, password) {
 }
 
 const adminPassword = "kiosk page test password";
+const dir = process.env.MEDIA_DIR ?? "/tmp";
 let exitCode = 0;
 try {
   const page = await newPage();
@@ -165,8 +166,17 @@ try {
   await check("search finds Amélie by its French and English titles; the user requests it in French", async () => {
     const session = await api("POST", "/api/v1/auth/login", { username: "admin", password: adminPassword });
     const set = await api("PATCH", "/api/v1/settings",
-      { values: { "tmdb.url": process.env.TMDB_URL, "tmdb.api_key": process.env.TMDB_KEY } }, session.json.accessToken);
+      { values: { "tmdb.url": process.env.TMDB_URL, "tmdb.api_key": process.env.TMDB_KEY,
+        "qbittorrent.url": process.env.QBIT_URL, "qbittorrent.username": "qb", "qbittorrent.password": "qb-pass",
+        "plex.url": process.env.PLEX_URL, "plex.token": "page-token",
+        "plex.path_map": `/data/movies=${dir}/movies;/data/tv=${dir}/tv`,
+        "downloads.path": `${dir}/downloads`, "library.movies_path": `${dir}/movies`, "library.tv_path": `${dir}/tv` } },
+      session.json.accessToken);
     expect(set.status === 200, `settings: ${set.status} ${JSON.stringify(set.json)}`);
+    const rename = await api("PATCH", "/api/v1/rename-settings/movie", { libraryRoot: `${dir}/movies` }, session.json.accessToken);
+    expect(rename.status === 200, `rename settings: ${rename.status}`);
+    // Services read settings through a short cache.
+    await new Promise((r) => setTimeout(r, 11000));
     for (const query of ["Amélie", "le fabuleux destin"]) {
       await page.goto(`${base}/#/search`, { waitUntil: "networkidle0" });
       await page.waitForSelector("#query");
@@ -201,6 +211,31 @@ try {
     await until(page, () => ["approved", "processing"].includes(
       document.querySelector("#requests tr[data-request-id]")?.dataset.status));
     await shot(page, "all-requests");
+  });
+
+  await check("the admin attaches a magnet; the page follows the request until available", async () => {
+    await page.goto(`${base}/#/admin/requests`, { waitUntil: "networkidle0" });
+    await until(page, () => document.querySelector("#requests tr[data-request-id] button.attach"), undefined, 30000);
+    page.once("dialog", (d) => d.accept(
+      "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567&dn=Amelie.2001.FRENCH.1080p.BluRay.x264-LOST"));
+    await page.click("#requests tr[data-request-id] button.attach");
+    await page.goto(`${base}/#/requests`, { waitUntil: "networkidle0" });
+    let sawProgress = false;
+    const deadline = Date.now() + 90000;
+    while (Date.now() < deadline) {
+      const row = await page.$eval("#requests tr[data-request-id]", (tr) => ({ status: tr.dataset.status, text: tr.textContent }))
+        .catch(() => ({}));
+      if (row.status === "downloading" && !sawProgress) {
+        sawProgress = true;
+        await shot(page, "progress");
+      }
+      if (row.status === "available") break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(await page.$eval("#requests tr[data-request-id]", (tr) => tr.dataset.status) === "available",
+      "the request did not become available on the page");
+    expect(sawProgress, "no download progress was shown");
+    await shot(page, "available");
   });
 
   await check("a hostile film title renders as text", async () => {

@@ -1,0 +1,202 @@
+// The whole chain across the real binaries, over REST only, with the doubles
+// of TMDB, qBittorrent and Plex in their own processes: a user searches and
+// requests a film in French, an admin approves it and attaches a magnet, the
+// download progresses on the request, the import renames the file into the
+// library folder, kiosk-plex asks Plex to rescan exactly that folder (as Plex
+// sees it, through plex.path_map), and the request becomes available.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gateway/testing/http_test_client.h"
+#include "tests/suite/running_suite.h"
+
+namespace kiosk::testing {
+namespace {
+
+using ::kiosk::gateway::testing::HttpCall;
+using ::kiosk::gateway::testing::HttpTestResponse;
+using ::testing::HasSubstr;
+
+nlohmann::json Json(const HttpTestResponse& r) {
+  return nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+}
+
+class RequestChainTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / absl::StrCat("kiosk-chain-", getpid());
+    std::filesystem::remove_all(dir_);
+    for (const char* sub : {"downloads", "movies", "tv"}) std::filesystem::create_directories(dir_ / sub);
+    tmdb_port_ = *PickFreePort();
+    qbit_port_ = *PickFreePort();
+    plex_port_ = *PickFreePort();
+    StartDouble({BinaryPath("kiosk-tmdb-double"), "--port", absl::StrCat(tmdb_port_), "--api-key",
+                 "chain-key"});
+    StartDouble({BinaryPath("kiosk-qbittorrent-double"), "--port", absl::StrCat(qbit_port_),
+                 "--username", "qb", "--password", "qb-pass", "--api", "v5", "--download-dir",
+                 (dir_ / "downloads").string(), "--speed", "2000000", "--size", "40000000"});
+    StartDouble({BinaryPath("kiosk-plex-double"), "--port", absl::StrCat(plex_port_), "--token",
+                 "chain-token", "--movies", "20", "--shows", "1"});
+    absl::StatusOr<std::unique_ptr<RunningSuite>> suite = RunningSuite::Start();
+    ASSERT_TRUE(suite.ok()) << suite.status();
+    suite_ = *std::move(suite);
+    port_ = suite_->gateway_port();
+  }
+
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  void StartDouble(std::vector<std::string> argv) {
+    absl::StatusOr<Subprocess> proc = Subprocess::Start(std::move(argv), {});
+    ASSERT_TRUE(proc.ok()) << proc.status();
+    ASSERT_TRUE(proc->WaitForOutput("listening", absl::Seconds(10)).has_value()) << proc->Output();
+    doubles_.push_back(*std::move(proc));
+  }
+
+  HttpTestResponse Call(const std::string& method, const std::string& target,
+                        const std::string& token, const nlohmann::json& body = nullptr) {
+    return HttpCall(port_, method, target, body.is_null() ? "" : body.dump(),
+                    {absl::StrCat("Authorization: Bearer ", token)});
+  }
+
+  std::string Login(const std::string& user, const std::string& password) {
+    HttpTestResponse r = HttpCall(port_, "POST", "/api/v1/auth/login",
+                                  nlohmann::json{{"username", user}, {"password", password}}.dump());
+    EXPECT_EQ(r.status, 200) << r.body;
+    return Json(r).value("accessToken", "");
+  }
+
+  std::filesystem::path dir_;
+  int tmdb_port_ = 0, qbit_port_ = 0, plex_port_ = 0, port_ = 0;
+  std::vector<Subprocess> doubles_;
+  std::unique_ptr<RunningSuite> suite_;
+};
+
+TEST_F(RequestChainTest, ApprovedRequestWithAMagnetEndsAvailableInTheLibrary) {
+  // The admin's first sign-in: change the password, then configure.
+  std::string admin = Login("admin", "admin");
+  HttpTestResponse changed = Call("POST", "/api/v1/auth/password", admin,
+                                  {{"currentPassword", "admin"}, {"newPassword", "chain admin pw"}});
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  admin = Json(changed)["accessToken"];
+  const std::string root = dir_.string();
+  HttpTestResponse settings = Call(
+      "PATCH", "/api/v1/settings", admin,
+      {{"values",
+        {{"tmdb.url", absl::StrCat("http://127.0.0.1:", tmdb_port_, "/3")},
+         {"tmdb.api_key", "chain-key"},
+         {"plex.url", absl::StrCat("http://127.0.0.1:", plex_port_)},
+         {"plex.token", "chain-token"},
+         {"plex.path_map", absl::StrCat("/data/movies=", root, "/movies;/data/tv=", root, "/tv")},
+         {"qbittorrent.url", absl::StrCat("http://127.0.0.1:", qbit_port_)},
+         {"qbittorrent.username", "qb"},
+         {"qbittorrent.password", "qb-pass"},
+         {"downloads.path", absl::StrCat(root, "/downloads")},
+         {"library.movies_path", absl::StrCat(root, "/movies")},
+         {"library.tv_path", absl::StrCat(root, "/tv")}}}});
+  ASSERT_EQ(settings.status, 200) << settings.body;
+  HttpTestResponse rename = Call("PATCH", "/api/v1/rename-settings/movie", admin,
+                                 {{"libraryRoot", absl::StrCat(root, "/movies")}});
+  ASSERT_EQ(rename.status, 200) << rename.body;
+  HttpTestResponse created = Call("POST", "/api/v1/users", admin,
+                                  {{"username", "alice"},
+                                   {"email", "alice@example.com"},
+                                   {"password", "alice password 1"},
+                                   {"role", "ROLE_USER"}});
+  ASSERT_EQ(created.status, 200) << created.body;
+  std::string alice = Login("alice", "alice password 1");
+  HttpTestResponse alice_changed =
+      Call("POST", "/api/v1/auth/password", alice,
+           {{"currentPassword", "alice password 1"}, {"newPassword", "alice password 2"}});
+  ASSERT_EQ(alice_changed.status, 200) << alice_changed.body;
+  alice = Json(alice_changed)["accessToken"];
+
+  // Services read the settings through a short cache: search until TMDB answers.
+  nlohmann::json found;
+  for (absl::Time deadline = absl::Now() + absl::Seconds(30); absl::Now() < deadline;) {
+    HttpTestResponse search = Call("GET", "/api/v1/search?query=le%20fabuleux%20destin", alice);
+    ASSERT_EQ(search.status, 200) << search.body;
+    found = Json(search);
+    if (found.value("source", "") != "local") break;
+    absl::SleepFor(absl::Seconds(1));
+  }
+  ASSERT_FALSE(found["results"].empty()) << found.dump();
+  EXPECT_EQ(found["results"][0]["tmdbId"], 194);
+  EXPECT_EQ(found["results"][0]["titleEn"], "Amélie");
+
+  HttpTestResponse request =
+      Call("POST", "/api/v1/requests", alice, {{"mediaType", "movie"}, {"tmdbId", 194}, {"language", "fr"}});
+  ASSERT_EQ(request.status, 200) << request.body;
+  EXPECT_EQ(Json(request)["status"], "pending");
+  const std::string id = Json(request)["id"];
+  // A second request for the same title and language is refused.
+  EXPECT_EQ(Call("POST", "/api/v1/requests", alice,
+                 {{"mediaType", "movie"}, {"tmdbId", 194}, {"language", "fr"}})
+                .status,
+            409);
+  // A user cannot approve.
+  EXPECT_EQ(Call("POST", absl::StrCat("/api/v1/requests/", id, ":approve"), alice, nlohmann::json::object()).status,
+            403);
+  HttpTestResponse approved =
+      Call("POST", absl::StrCat("/api/v1/requests/", id, ":approve"), admin, nlohmann::json::object());
+  ASSERT_EQ(approved.status, 200) << approved.body;
+
+  // kiosk-media's `request` job hands it to kiosk-downloads, where it waits
+  // for a release.
+  nlohmann::json waiting;
+  for (absl::Time deadline = absl::Now() + absl::Seconds(30); absl::Now() < deadline;) {
+    waiting = Json(Call("GET", absl::StrCat("/api/v1/requests/", id), alice));
+    if (waiting["progress"].value("stage", "") == "awaiting_release") break;
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  ASSERT_EQ(waiting["progress"].value("stage", ""), "awaiting_release") << waiting.dump();
+  EXPECT_EQ(waiting["status"], "processing");
+  HttpTestResponse attached =
+      Call("POST", "/api/v1/downloads:attachRelease", admin,
+           {{"requestId", std::stoll(id)},
+            {"release",
+             "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567&dn="
+             "Amelie.2001.FRENCH.1080p.BluRay.x264-LOST"}});
+  ASSERT_EQ(attached.status, 200) << attached.body;
+
+  // Progress moves on the request, then it becomes available.
+  std::set<std::string> statuses;
+  double last_percent = 0;
+  bool saw_progress_between = false;
+  nlohmann::json state;
+  for (absl::Time deadline = absl::Now() + absl::Seconds(90); absl::Now() < deadline;) {
+    state = Json(Call("GET", absl::StrCat("/api/v1/requests/", id), alice));
+    statuses.insert(state.value("status", ""));
+    double percent = state["progress"].value("percent", 0.0);
+    if (percent > 0 && percent < 100) saw_progress_between = true;
+    last_percent = percent;
+    if (state["status"] == "available") break;
+    absl::SleepFor(absl::Milliseconds(500));
+  }
+  ASSERT_EQ(state["status"], "available") << state.dump() << "\n" << suite_->Logs();
+  EXPECT_TRUE(statuses.count("downloading")) << state.dump();
+  EXPECT_TRUE(saw_progress_between) << "no progress between 0 and 100 % was seen";
+  EXPECT_EQ(last_percent, 100);
+
+  const std::filesystem::path file = dir_ / "movies" / "Le Fabuleux Destin d'Amélie Poulain (2001)" /
+                                     "Le Fabuleux Destin d'Amélie Poulain (2001) Bluray-1080p.mkv";
+  EXPECT_TRUE(std::filesystem::exists(file)) << file;
+  // No partial file left next to it.
+  for (const auto& entry : std::filesystem::directory_iterator(file.parent_path())) {
+    EXPECT_THAT(entry.path().filename().string(), ::testing::Not(HasSubstr("partial")));
+  }
+  HttpTestResponse transfers = Call("GET", "/api/v1/transfers", admin);
+  ASSERT_EQ(transfers.status, 200);
+  EXPECT_THAT(transfers.body, HasSubstr("Bluray-1080p.mkv"));
+  // kiosk-plex asked Plex to rescan exactly that folder, as Plex sees it.
+  EXPECT_THAT(suite_->Logs(),
+              HasSubstr("event=plex_refresh_path section=1 path=\"/data/movies/Le Fabuleux Destin "
+                        "d'Amélie Poulain (2001)\""));
+}
+
+}  // namespace
+}  // namespace kiosk::testing
