@@ -48,7 +48,7 @@ absl::Status PeerClient::Failed(const grpc::Status& status, absl::string_view wh
     case grpc::StatusCode::UNAVAILABLE:
       return absl::UnavailableError(absl::StrCat(
           "cannot ", what, ": ", peer_, " is unreachable or unavailable; check that ", peer_,
-          " runs and is healthy and that ", self_, "'s ", addr_env_, " points to it"));
+          " runs and is healthy and that ", addr_env_, " of ", self_, " points to it"));
     case grpc::StatusCode::DEADLINE_EXCEEDED:
       return absl::UnavailableError(absl::StrCat(
           "cannot ", what, ": ", peer_, " did not answer within ", absl::FormatDuration(timeout_),
@@ -58,7 +58,7 @@ absl::Status PeerClient::Failed(const grpc::Status& status, absl::string_view wh
     case grpc::StatusCode::UNIMPLEMENTED:
       return absl::InternalError(absl::StrCat(
           "cannot ", what, ": ", peer_, " refused the call (", status.error_message(),
-          "); check that ", peer_, " is up to date and shares ", self_, "'s SECRET_KEY"));
+          "); check that ", peer_, " is up to date and has the same SECRET_KEY as ", self_));
     default: {
       absl::Status peer_status = FromGrpcStatus(status);
       return absl::Status(peer_status.code(), absl::StrCat(peer_, ": ", peer_status.message()));

@@ -1,14 +1,13 @@
 // MediaRequestCounter over gRPC: kiosk-media's MediaService.CountUserRequests
-// at MEDIA_ADDR, called with a short-lived service token of kiosk-users
-// (never the caller's credentials: the RPC is for services only), the
-// caller's x-request-id and a deadline.
+// at MEDIA_ADDR, called through server::PeerClient (a short-lived service
+// token of kiosk-users, never the caller's credentials: the RPC is for
+// services only; the caller's x-request-id; a deadline).
 //
 //   GrpcMediaRequestCounter counter(media_addr, jwt);
 //   Quotas quotas(store, counter);
 //
 // kiosk-media unreachable or too slow -> UNAVAILABLE naming kiosk-media and
-// MEDIA_ADDR; any other refusal -> INTERNAL with kiosk-media's answer. The
-// details (address, gRPC's error) go to the log (event=media_call_failed).
+// MEDIA_ADDR (see peer_client.h for the other codes).
 #ifndef KIOSK_SERVICES_USERS_MEDIA_REQUEST_COUNTER_H_
 #define KIOSK_SERVICES_USERS_MEDIA_REQUEST_COUNTER_H_
 
@@ -19,6 +18,7 @@
 
 #include "absl/time/time.h"
 #include "common/auth/jwt.h"
+#include "common/server/peer_client.h"
 #include "kiosk/media/v1/media_service.grpc.pb.h"
 #include "services/users/quota.h"
 
@@ -36,9 +36,7 @@ class GrpcMediaRequestCounter final : public MediaRequestCounter {
                                                   const std::string& request_id) override;
 
  private:
-  const std::string media_addr_;
-  const auth::JwtCodec& jwt_;
-  const absl::Duration timeout_;
+  server::PeerClient media_;
   std::unique_ptr<kiosk::media::v1::MediaService::Stub> stub_;
 };
 
