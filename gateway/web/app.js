@@ -38,7 +38,10 @@ const MESSAGES = {
     retry: "Relancer", runNow: "Lancer", schedules: "Tâches périodiques", nextRun: "Prochaine",
     lastRun: "Dernière", service: "Service", offline: "L'API ne répond pas : vérifiez que plex-kiosk tourne. Nouvel essai automatique…",
     forbidden: "Accès refusé.", cancelRequest: "Annuler la demande", filter: "Filtrer", refresh: "Actualiser",
-    preview: "Aperçu", source: "Source", destination: "Destination", mode: "Mode", size: "Taille",
+    preview: "Aperçu", renaming: "Renommage", folderFormat: "Dossier", seasonFolderFormat: "Dossier de saison",
+    fileFormat: "Fichier", colonMode: "Deux-points", transferMode: "Transfert", libraryRoot: "Bibliothèque",
+    onExisting: "Fichier déjà présent", sampleRelease: "Nom de release d'exemple", quota: "Quota",
+    source: "Source", destination: "Destination", mode: "Mode", size: "Taille",
     stages: { awaiting_release: "en attente d'une release", queued: "en file", downloading: "téléchargement",
       stalled: "bloqué", importing: "import", available: "disponible" },
     statuses: { pending: "en attente", approved: "approuvée", declined: "refusée", processing: "en cours",
@@ -70,7 +73,10 @@ const MESSAGES = {
     retry: "Retry", runNow: "Run now", schedules: "Periodic jobs", nextRun: "Next",
     lastRun: "Last", service: "Service", offline: "The API does not answer: check that plex-kiosk runs. Retrying automatically…",
     forbidden: "Access denied.", cancelRequest: "Cancel request", filter: "Filter", refresh: "Refresh",
-    preview: "Preview", source: "Source", destination: "Destination", mode: "Mode", size: "Size",
+    preview: "Preview", renaming: "Renaming", folderFormat: "Folder", seasonFolderFormat: "Season folder",
+    fileFormat: "File", colonMode: "Colons", transferMode: "Transfer", libraryRoot: "Library",
+    onExisting: "File already there", sampleRelease: "Sample release name", quota: "Quota",
+    source: "Source", destination: "Destination", mode: "Mode", size: "Size",
     stages: { awaiting_release: "awaiting a release", queued: "queued", downloading: "downloading",
       stalled: "stalled", importing: "importing", available: "available" },
     statuses: { pending: "pending", approved: "approved", declined: "declined", processing: "processing",
@@ -199,7 +205,7 @@ function renderTop() {
   const links = [["#/search", t("search")], ["#/requests", t("myRequests")]];
   if (isAdmin()) {
     links.push(["#/admin/pending", t("pending")], ["#/admin/requests", t("allRequests")],
-      ["#/admin/users", t("users")], ["#/admin/settings", t("settings")],
+      ["#/admin/users", t("users")], ["#/admin/settings", t("settings")], ["#/admin/renaming", t("renaming")],
       ["#/admin/jobs", t("jobs")], ["#/admin/transfers", t("transfers")]);
   }
   const current = location.hash || "#/search";
@@ -454,6 +460,22 @@ function usersScreen() {
         h("td", {},
           h("button", { class: "secondary", onclick: () => update(u.id, { isActive: !u.isActive }) }, u.isActive ? t("deactivate") : t("activate")), " ",
           h("button", { class: "secondary", onclick: () => update(u.id, { role: u.role === "ROLE_ADMIN" ? "ROLE_USER" : "ROLE_ADMIN" }) }, t("role")), " ",
+          h("button", { class: "secondary quota", onclick: () => {
+            // "limit/days" for films then series; empty keeps the defaults of the settings.
+            const answer = prompt(`${t("movieQuota")} · ${t("tvQuota")} (2/7 3/30)`,
+              `${u.movieQuotaLimit ?? ""}/${u.movieQuotaDays ?? ""} ${u.tvQuotaLimit ?? ""}/${u.tvQuotaDays ?? ""}`);
+            if (answer === null) return;
+            const [movie = "", tv = ""] = answer.trim().split(/\s+/);
+            const patch = {};
+            const put = (text, limitKey, daysKey) => {
+              const [limit, days] = text.split("/").map((x) => x.trim());
+              if (limit) patch[limitKey] = Number(limit);
+              if (days) patch[daysKey] = Number(days);
+            };
+            put(movie, "movieQuotaLimit", "movieQuotaDays");
+            put(tv, "tvQuotaLimit", "tvQuotaDays");
+            update(u.id, patch);
+          } }, t("quota")), " ",
           h("button", { class: "secondary", onclick: async () => {
             const pw = prompt(t("resetPassword"));
             if (!pw) return;
@@ -567,6 +589,60 @@ function transfersScreen() {
   }).catch((ex) => { err.textContent = ex.message; });
 }
 
+// Naming formats per media type, with a preview rendered by kiosk-downloads
+// on sample data (or a release name) as the admin types.
+function renamingScreen() {
+  const type = h("select", { id: "rename-type", "aria-label": t("kind") },
+    h("option", { value: "movie" }, t("movie")), h("option", { value: "tv" }, t("tv")));
+  const input = (id, extra = {}) => h("input", { id, autocomplete: "off", ...extra });
+  const folder = input("rn-folder"), season = input("rn-season"), file = input("rn-file");
+  const root = input("rn-root", { placeholder: "/srv/media/movies" });
+  const release = input("rn-release", { placeholder: "Amelie.2001.FRENCH.1080p.BluRay.x264-LOST" });
+  const select = (id, values) => h("select", { id }, values.map((v) => h("option", { value: v }, v)));
+  const colon = select("rn-colon", ["smart", "delete", "dash", "space_dash", "space_dash_space"]);
+  const mode = select("rn-mode", ["hardlink_or_copy", "hardlink", "copy", "move"]);
+  const existing = select("rn-existing", ["fail", "keep_both", "replace_if_same"]);
+  const preview = h("pre", { id: "rn-preview", "aria-live": "polite" });
+  const msg = h("p", { role: "status" });
+  let timer = null;
+  const refreshPreview = () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      try {
+        const p = await api("POST", `/api/v1/rename-settings/${type.value}:preview`, {
+          folderFormat: folder.value, seasonFolderFormat: season.value, fileFormat: file.value,
+          colonMode: colon.value, releaseName: release.value });
+        preview.textContent = `${p.libraryRoot || root.value || "…"}/${p.relativePath}`;
+      } catch (ex) { preview.textContent = ex.message; }
+    }, 250);
+  };
+  const load = async () => {
+    const r = await api("GET", `/api/v1/rename-settings/${type.value}`);
+    folder.value = r.folderFormat ?? ""; season.value = r.seasonFolderFormat ?? ""; file.value = r.fileFormat ?? "";
+    root.value = r.libraryRoot ?? ""; colon.value = r.colonMode || "smart";
+    mode.value = r.transferMode || "hardlink_or_copy"; existing.value = r.onExisting || "fail";
+    refreshPreview();
+  };
+  for (const el of [folder, season, file, release, colon]) el.addEventListener("input", refreshPreview);
+  type.addEventListener("change", () => load().catch((ex) => { msg.textContent = ex.message; }));
+  show(h("h1", {}, t("renaming")), h("div", { class: "row" }, type),
+    h("form", { id: "renaming", onsubmit: async (e) => {
+      e.preventDefault();
+      try {
+        await api("PATCH", `/api/v1/rename-settings/${type.value}`, {
+          folderFormat: folder.value, seasonFolderFormat: season.value, fileFormat: file.value,
+          colonMode: colon.value, transferMode: mode.value, onExisting: existing.value,
+          ...(root.value ? { libraryRoot: root.value } : {}) });
+        msg.textContent = t("saved");
+      } catch (ex) { msg.textContent = ex.message; }
+    } }, field(t("folderFormat"), folder), field(t("seasonFolderFormat"), season), field(t("fileFormat"), file),
+    field(t("colonMode"), colon), field(t("transferMode"), mode), field(t("onExisting"), existing),
+    field(t("libraryRoot"), root), field(t("sampleRelease"), release),
+    h("h2", {}, t("preview")), preview, msg,
+    h("div", { class: "actions" }, h("button", { type: "submit", id: "rn-save" }, t("save")))));
+  load().catch((ex) => { msg.textContent = ex.message; });
+}
+
 // ---------------------------------------------------------------- routing
 async function loadMe() {
   session.me = await api("GET", "/api/v1/auth/me");
@@ -590,7 +666,8 @@ async function route() {
   const screens = {
     "#/password": passwordScreen, "#/search": searchScreen, "#/requests": () => requestsScreen(false),
     "#/admin/pending": () => requestsScreen(true, "pending"), "#/admin/requests": () => requestsScreen(true),
-    "#/admin/users": usersScreen, "#/admin/settings": settingsScreen, "#/admin/jobs": jobsScreen,
+    "#/admin/users": usersScreen, "#/admin/settings": settingsScreen, "#/admin/renaming": renamingScreen,
+    "#/admin/jobs": jobsScreen,
     "#/admin/transfers": transfersScreen,
   };
   (screens[hash] ?? searchScreen)();

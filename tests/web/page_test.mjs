@@ -116,7 +116,7 @@ try {
 
   await check("the admin sees the admin screens", async () => {
     const links = await page.$$eval("nav a", (as) => as.map((a) => a.getAttribute("href")));
-    for (const href of ["#/admin/pending", "#/admin/users", "#/admin/settings", "#/admin/jobs"]) {
+    for (const href of ["#/admin/pending", "#/admin/users", "#/admin/settings", "#/admin/renaming", "#/admin/jobs"]) {
       expect(links.includes(href), `no ${href} link in ${links}`);
     }
     await shot(page, "search");
@@ -253,6 +253,18 @@ try {
     expect(title.includes("<img"), `title not shown as text: ${title}`);
     await shot(bare, "hostile-title");
     await bare.close();
+  });
+
+  await check("the renaming screen previews a format as it is typed", async () => {
+    await page.goto(`${base}/#/admin/renaming`, { waitUntil: "networkidle0" });
+    await page.waitForSelector("#rn-file");
+    await until(page, () => document.querySelector("#rn-preview").textContent.includes("/"));
+    await page.$eval("#rn-release", (el) => { el.value = ""; });
+    await page.type("#rn-release", "Amelie.2001.FRENCH.1080p.BluRay.x264-LOST");
+    await page.$eval("#rn-file", (el) => { el.value = ""; });
+    await page.type("#rn-file", "{Movie CleanTitle} [{Quality Full}]");
+    await until(page, () => document.querySelector("#rn-preview").textContent.includes("[Bluray-1080p]"));
+    await shot(page, "renaming");
   });
 
   for (const [hash, name, selector] of [["#/admin/settings", "settings", "#settings [data-key]"],
