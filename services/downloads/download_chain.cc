@@ -109,8 +109,17 @@ absl::StatusOr<Download> DownloadChain::AttachRelease(int64_t request_id,
                                                       const std::string& release) {
   if (request_id <= 0) return absl::InvalidArgumentError("request_id must be a positive id");
   RETURN_IF_ERROR(ValidateRelease(release));
-  ASSIGN_OR_RETURN(Download d, store_.AttachRelease(request_id, release));
-  log::Info("release_attached").With("request_id", request_id).With("download_id", d.id);
+  absl::StatusOr<Download> d = store_.AttachRelease(request_id, release);
+  if (absl::IsNotFound(d.status())) {
+    // Approved a moment ago: kiosk-media's `request` job has not handed it
+    // over yet. Take it now; the job's SubmitRequest then answers this
+    // download (it is idempotent per request).
+    ASSIGN_OR_RETURN(RequestInfo request, media_.GetRequest(request_id));
+    if (request.status != "approved" && request.status != "processing") return d.status();
+    return Submit(request_id, release);
+  }
+  if (!d.ok()) return d.status();
+  log::Info("release_attached").With("request_id", request_id).With("download_id", d->id);
   return d;
 }
 

@@ -73,10 +73,27 @@ TEST_F(DownloadChainTest, AttachReleaseAddsTheTorrentWithOurCategoryAndTags) {
   EXPECT_EQ(CountJobs(kMonitorJob), 1);  // the monitor starts following it
 }
 
+TEST_F(DownloadChainTest, AttachReleaseBeforeTheHandOverTakesTheApprovedRequest) {
+  int64_t request = CreateRequest();  // approved; kiosk-media's job has not submitted it yet
+  auto attached = chain_->AttachRelease(request, Magnet(kHash, "Matrix.1999"));
+  ASSERT_THAT(attached, IsOk());
+  EXPECT_EQ(attached->state, kQueued);
+  // The job's hand-over then answers the same download.
+  auto submitted = chain_->Submit(request, "");
+  ASSERT_THAT(submitted, IsOk());
+  EXPECT_EQ(submitted->id, attached->id);
+  EXPECT_EQ(CountJobs(kAddTorrentJob), 1);
+}
+
 TEST_F(DownloadChainTest, AttachReleaseErrorsSayWhatIsWrong) {
   int64_t request = CreateRequest();
+  RequestInfo pending = *media_.GetRequest(request);
+  pending.status = "pending";
+  media_.Put(pending);
   EXPECT_THAT(chain_->AttachRelease(request, Magnet(kHash, "x")),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("approved")));
+  pending.status = "approved";
+  media_.Put(pending);
   ASSERT_THAT(chain_->Submit(request, ""), IsOk());
   EXPECT_THAT(chain_->AttachRelease(request, "ftp://x/y"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("magnet")));
