@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gateway/testing/http_test_client.h"
+#include "tests/suite/external_doubles.h"
 #include "tests/suite/running_suite.h"
 
 namespace kiosk::testing {
@@ -29,32 +30,14 @@ nlohmann::json Json(const HttpTestResponse& r) {
 class RequestChainTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / absl::StrCat("kiosk-chain-", getpid());
-    std::filesystem::remove_all(dir_);
-    for (const char* sub : {"downloads", "movies", "tv"}) std::filesystem::create_directories(dir_ / sub);
-    tmdb_port_ = *PickFreePort();
-    qbit_port_ = *PickFreePort();
-    plex_port_ = *PickFreePort();
-    StartDouble({BinaryPath("kiosk-tmdb-double"), "--port", absl::StrCat(tmdb_port_), "--api-key",
-                 "chain-key"});
-    StartDouble({BinaryPath("kiosk-qbittorrent-double"), "--port", absl::StrCat(qbit_port_),
-                 "--username", "qb", "--password", "qb-pass", "--api", "v5", "--download-dir",
-                 (dir_ / "downloads").string(), "--speed", "2000000", "--size", "40000000"});
-    StartDouble({BinaryPath("kiosk-plex-double"), "--port", absl::StrCat(plex_port_), "--token",
-                 "chain-token", "--movies", "20", "--shows", "1"});
+    absl::StatusOr<std::unique_ptr<ExternalDoubles>> doubles =
+        ExternalDoubles::Start({.torrent_size = 40000000});
+    ASSERT_TRUE(doubles.ok()) << doubles.status();
+    doubles_ = *std::move(doubles);
     absl::StatusOr<std::unique_ptr<RunningSuite>> suite = RunningSuite::Start();
     ASSERT_TRUE(suite.ok()) << suite.status();
     suite_ = *std::move(suite);
     port_ = suite_->gateway_port();
-  }
-
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  void StartDouble(std::vector<std::string> argv) {
-    absl::StatusOr<Subprocess> proc = Subprocess::Start(std::move(argv), {});
-    ASSERT_TRUE(proc.ok()) << proc.status();
-    ASSERT_TRUE(proc->WaitForOutput("listening", absl::Seconds(10)).has_value()) << proc->Output();
-    doubles_.push_back(*std::move(proc));
   }
 
   HttpTestResponse Call(const std::string& method, const std::string& target,
@@ -70,9 +53,8 @@ class RequestChainTest : public ::testing::Test {
     return Json(r).value("accessToken", "");
   }
 
-  std::filesystem::path dir_;
-  int tmdb_port_ = 0, qbit_port_ = 0, plex_port_ = 0, port_ = 0;
-  std::vector<Subprocess> doubles_;
+  int port_ = 0;
+  std::unique_ptr<ExternalDoubles> doubles_;
   std::unique_ptr<RunningSuite> suite_;
 };
 
@@ -83,18 +65,19 @@ TEST_F(RequestChainTest, ApprovedRequestWithAMagnetEndsAvailableInTheLibrary) {
                                   {{"currentPassword", "admin"}, {"newPassword", "chain admin pw"}});
   ASSERT_EQ(changed.status, 200) << changed.body;
   admin = Json(changed)["accessToken"];
-  const std::string root = dir_.string();
+  const std::string root = doubles_->media_dir();
+  const DoublesOptions& o = doubles_->options();
   HttpTestResponse settings = Call(
       "PATCH", "/api/v1/settings", admin,
       {{"values",
-        {{"tmdb.url", absl::StrCat("http://127.0.0.1:", tmdb_port_, "/3")},
-         {"tmdb.api_key", "chain-key"},
-         {"plex.url", absl::StrCat("http://127.0.0.1:", plex_port_)},
-         {"plex.token", "chain-token"},
-         {"plex.path_map", absl::StrCat("/data/movies=", root, "/movies;/data/tv=", root, "/tv")},
-         {"qbittorrent.url", absl::StrCat("http://127.0.0.1:", qbit_port_)},
-         {"qbittorrent.username", "qb"},
-         {"qbittorrent.password", "qb-pass"},
+        {{"tmdb.url", doubles_->tmdb_url()},
+         {"tmdb.api_key", o.tmdb_api_key},
+         {"plex.url", doubles_->plex_url()},
+         {"plex.token", o.plex_token},
+         {"plex.path_map", doubles_->plex_path_map()},
+         {"qbittorrent.url", doubles_->qbittorrent_url()},
+         {"qbittorrent.username", o.qbittorrent_username},
+         {"qbittorrent.password", o.qbittorrent_password},
          {"downloads.path", absl::StrCat(root, "/downloads")},
          {"library.movies_path", absl::StrCat(root, "/movies")},
          {"library.tv_path", absl::StrCat(root, "/tv")}}}});
@@ -182,7 +165,7 @@ TEST_F(RequestChainTest, ApprovedRequestWithAMagnetEndsAvailableInTheLibrary) {
   EXPECT_TRUE(saw_progress_between) << "no progress between 0 and 100 % was seen";
   EXPECT_EQ(last_percent, 100);
 
-  const std::filesystem::path file = dir_ / "movies" / "Le Fabuleux Destin d'Amélie Poulain (2001)" /
+  const std::filesystem::path file = std::filesystem::path(root) / "movies" / "Le Fabuleux Destin d'Amélie Poulain (2001)" /
                                      "Le Fabuleux Destin d'Amélie Poulain (2001) Bluray-1080p.mkv";
   EXPECT_TRUE(std::filesystem::exists(file)) << file;
   // No partial file left next to it.

@@ -167,9 +167,10 @@ try {
     const session = await api("POST", "/api/v1/auth/login", { username: "admin", password: adminPassword });
     const set = await api("PATCH", "/api/v1/settings",
       { values: { "tmdb.url": process.env.TMDB_URL, "tmdb.api_key": process.env.TMDB_KEY,
-        "qbittorrent.url": process.env.QBIT_URL, "qbittorrent.username": "qb", "qbittorrent.password": "qb-pass",
-        "plex.url": process.env.PLEX_URL, "plex.token": "page-token",
-        "plex.path_map": `/data/movies=${dir}/movies;/data/tv=${dir}/tv`,
+        "qbittorrent.url": process.env.QBIT_URL, "qbittorrent.username": process.env.QBIT_USER,
+        "qbittorrent.password": process.env.QBIT_PASSWORD,
+        "plex.url": process.env.PLEX_URL, "plex.token": process.env.PLEX_TOKEN,
+        "plex.path_map": process.env.PLEX_PATH_MAP,
         "downloads.path": `${dir}/downloads`, "library.movies_path": `${dir}/movies`, "library.tv_path": `${dir}/tv` } },
       session.json.accessToken);
     expect(set.status === 200, `settings: ${set.status} ${JSON.stringify(set.json)}`);
