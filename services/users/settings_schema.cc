@@ -43,6 +43,8 @@ const std::vector<SettingDef>& SettingDefinitions() {
       {"qbittorrent.password", T::kSecret, "qBittorrent WebUI password", nullptr},
       {"qbittorrent.category", T::kString, "qBittorrent category of plex-kiosk's torrents",
        "plex-kiosk"},
+      {"qbittorrent.path_map", T::kPathMap,
+       "folders qBittorrent sees under another path, e.g. /downloads=/srv/downloads", nullptr},
       {"tmdb.api_key", T::kSecret, "TMDB v3 API key or v4 read access token", nullptr},
       {"tmdb.url", T::kUrl, "TMDB API v3 base address", "https://api.themoviedb.org/3"},
       {"tmdb.default_language", T::kLanguage, "language of search results: fr or en", "fr"},
@@ -58,6 +60,18 @@ const std::vector<SettingDef>& SettingDefinitions() {
       {"downloads.remove_torrents", T::kBoolean, "remove torrents from qBittorrent once seeded",
        true},
       {"downloads.history_days", T::kInteger, "days of transfer history kept", 90, 1, 3650},
+      {"releases.auto_grab", T::kBoolean,
+       "search the indexers and grab the best release when a request is approved", true},
+      {"releases.min_seeders", T::kInteger, "releases with fewer seeders are rejected", 1, 0, 100000},
+      {"releases.quality_order", T::kString,
+       "accepted qualities, best first, e.g. 1080p,720p,2160p,480p", "1080p,720p,2160p,480p"},
+      {"releases.min_size_mb", T::kInteger,
+       "smallest accepted film or episode release in MB (fakes and samples are smaller)", 100, 0,
+       1000000},
+      {"releases.max_size_gb", T::kNumber, "largest accepted release in GB (0 = no limit)", 0, 0,
+       10000},
+      {"releases.search_minutes", T::kInteger,
+       "minutes between searches for requests still awaiting a release", 60, 5, 10080},
       {"quota.movie_limit", T::kInteger, "films a user may request per window (0 = no limit)", 0, 0,
        10000},
       {"quota.movie_days", T::kInteger, "length of the film quota window in days", 7, 1, 3650},
@@ -148,7 +162,7 @@ absl::StatusOr<nlohmann::json> ValidateSetting(const SettingDef& def, const nloh
         if (sides.size() != 2 || !absl::StartsWith(absl::StripAsciiWhitespace(sides[0]), "/") ||
             !absl::StartsWith(absl::StripAsciiWhitespace(sides[1]), "/")) {
           return Invalid(def, absl::StrCat("\"", pair,
-                                           "\" must be <Plex path>=<local path>, both absolute"));
+                                           "\" must be <remote path>=<local path>, both absolute"));
         }
       }
       return value;

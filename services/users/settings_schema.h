@@ -41,7 +41,8 @@ absl::string_view SettingTypeName(SettingType type);
 
 // The value to store, or InvalidArgument naming the key and the rule.
 // URLs must be http(s) with a host; paths absolute; numbers in range; a
-// path map is "<Plex path>=<local path>" pairs separated by ";", each
+// path map is "<remote path>=<local path>" pairs (the remote side as Plex or
+// qBittorrent sees it) separated by ";", each
 // side absolute.
 absl::StatusOr<nlohmann::json> ValidateSetting(const SettingDef& def, const nlohmann::json& value);
 
