@@ -11,8 +11,14 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libargon2-dev libboost1.81-dev libcurl4-openssl-dev nlohmann-json3-dev
   libsqlite3-dev tzdata curl
+  # Torznab indexer answers (XML)
+  libpugixml-dev
   # tests: argon2-cffi checks that our Argon2id hashes verify in Python
   python3 python3-argon2
+  # tests: gRPC calls with server reflection, as grpcurl would make them
+  python3-grpcio python3-protobuf
+  # benchmarks: HTTP load (gateway) and h2 load (direct gRPC)
+  wrk nghttp2-client
 )
 # tests: the OpenAPI validator runs on Node.js (npm packages in tests/openapi);
 # Debian's nodejs only where the machine has no node of its own.
