@@ -25,6 +25,7 @@
 #include "services/media/testing/fake_peers.h"
 #include "services/media/testing/tmdb_double.h"
 #include "services/media/tmdb_client.h"
+#include "common/testing/bench_result.h"
 
 namespace {
 
@@ -112,6 +113,8 @@ int main() {
   }
   std::printf("media_bench search (FR+EN, TMDB double, %d searches): p50 %.2f ms  p99 %.2f ms\n",
               kSearches, Percentile(latencies, 0.5), Percentile(latencies, 0.99));
+  kiosk::testing::PrintBenchResult("search FR+EN (TMDB double) p50", Percentile(latencies, 0.5), "ms");
+  kiosk::testing::PrintBenchResult("search FR+EN (TMDB double) p99", Percentile(latencies, 0.99), "ms");
 
   // --- where the time goes: one TMDB call alone, over the same client
   std::vector<double> tmdb_alone;
@@ -143,5 +146,6 @@ int main() {
   std::printf("media_bench request creation (%d callers, uncached TMDB details): %d created, "
               "%d failed in %.2f s = %.0f requests/s\n",
               kThreads, created.load(), failed.load(), seconds, created.load() / seconds);
+  kiosk::testing::PrintBenchResult("request creation (4 callers)", created.load() / seconds, "requests/s");
   return failed.load() == 0 ? 0 : 1;
 }

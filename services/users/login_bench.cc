@@ -17,6 +17,7 @@
 #include "services/users/pg_user_store.h"
 #include "services/users/pg_webhook_store.h"
 #include "services/users/users_service.h"
+#include "common/testing/bench_result.h"
 
 namespace {
 
@@ -132,9 +133,11 @@ int main() {
       "logins (argon2id t=3 m=64MiB p=4, 8 clients, 2 hashing workers): %.1f/s "
       "(%d in %.1f s, %d failed)\n",
       done / seconds, done, seconds, failures.load());
+  kiosk::testing::PrintBenchResult("logins (Argon2id t=3 m=64MiB p=4)", done / seconds, "logins/s");
   std::printf("Me while idle:   p50 %.2f ms  p99 %.2f ms  (%zu calls)\n", Percentile(idle, 0.5),
               Percentile(idle, 0.99), idle.size());
   std::printf("Me under logins: p50 %.2f ms  p99 %.2f ms  (%zu calls)\n", Percentile(loaded, 0.5),
               Percentile(loaded, 0.99), loaded.size());
+  kiosk::testing::PrintBenchResult("Me RPC p99 while logins run", Percentile(loaded, 0.99), "ms");
   return 0;
 }
