@@ -215,7 +215,8 @@ void Gateway::Handle(HttpRequest request, Responder respond) {
     return Finish(*exchange, metrics_, ErrorResponse(400, wire.status().message()));
   }
   std::vector<std::pair<std::string, std::string>> metadata = {
-      {kRequestIdHeader, exchange->request_id}, {"x-forwarded-for", req.peer}};
+      {kRequestIdHeader, exchange->request_id}, {"x-forwarded-for",
+       options_.trusted_proxies.ClientAddress(req.peer, req.Header("x-forwarded-for"))}};
   for (const char* header : {"authorization", "x-api-key"}) {
     absl::string_view value = req.Header(header);
     if (!value.empty()) metadata.emplace_back(header, std::string(value));

@@ -20,7 +20,9 @@
 namespace kiosk::users {
 namespace {
 
+using ::testing::Contains;
 using ::testing::HasSubstr;
+using ::testing::Not;
 namespace v1 = ::kiosk::users::v1;
 
 constexpr char kSecret[] = "test-secret-key-0123456789abcdef0123456789";
@@ -194,6 +196,51 @@ TEST_F(UsersServiceTest, RepeatedFailuresAreThrottledEvenWithTheRightPassword) {
   // Unknown accounts are throttled the same way: no hint that they do not exist.
   for (int i = 0; i < 5; ++i) Login("ghost", "x", &session).ok();
   EXPECT_EQ(Login("ghost", "x", &session).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+}
+
+// The failures a login is throttled under, by key ("addr:<ip>", ...).
+std::vector<std::string> ThrottleKeys(const std::string& conninfo) {
+  pqxx::connection conn(conninfo);
+  pqxx::work tx(conn);
+  std::vector<std::string> keys;
+  for (const auto& row : tx.exec("SELECT key FROM users.login_throttle ORDER BY key")) {
+    keys.push_back(row[0].as<std::string>());
+  }
+  return keys;
+}
+
+TEST_F(UsersServiceTest, ClientAddressComesFromTheGatewayOnlyWhenItIsTrusted) {
+  // The fixture's service trusts loopback (a gateway on the same host): the
+  // address it forwards is the one a failure is counted under.
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("x-forwarded-for", "198.51.100.7");
+  v1::LoginRequest request;
+  request.set_username("admin");
+  request.set_password("wrong");
+  v1::Session session;
+  EXPECT_EQ(stub_->Login(&ctx, request, &session).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(ThrottleKeys(db().conninfo()), Contains("addr:198.51.100.7"));
+
+  // A kiosk-users that trusts nobody counts the caller's own address, whatever
+  // it claims.
+  UsersServiceImpl untrusting(*jobs_, executor_, hash_executor_, *info_, *authenticator_, *logic_,
+                              *admin_, *api_keys_, *settings_, *quotas_, *webhooks_,
+                              *net::TrustedProxies::Parse(""));
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&untrusting);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ASSERT_NE(server, nullptr);
+  auto stub = v1::UsersService::NewStub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext spoofed;
+  spoofed.AddMetadata("x-forwarded-for", "203.0.113.66");
+  EXPECT_EQ(stub->Login(&spoofed, request, &session).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  server->Shutdown();
+  std::vector<std::string> keys = ThrottleKeys(db().conninfo());
+  EXPECT_THAT(keys, Not(Contains("addr:203.0.113.66")));
+  EXPECT_THAT(keys, Contains("addr:127.0.0.1"));
 }
 
 TEST_F(UsersServiceTest, InactiveUsersCannotLogIn) {
