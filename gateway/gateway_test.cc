@@ -275,6 +275,17 @@ TEST_F(GatewayTest, HugeBodyIs413) {
   EXPECT_FALSE(fake_.last_call().has_value());
 }
 
+TEST_F(GatewayTest, AServiceAnsweringUnavailableKeepsItsOwnMessage) {
+  // Words gRPC uses for a dead channel, written by a reachable service: the
+  // client reads what the service said, not "unreachable".
+  fake_.FailWith(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                              "kiosk-plex failed to connect to Plex (connection refused); check plex.url"));
+  HttpTestResponse response = HttpCall(port(), "GET", "/v1/shelves/1");
+  EXPECT_EQ(response.status, 503);
+  EXPECT_THAT(response.body, HasSubstr("check plex.url"));
+  EXPECT_THAT(response.body, ::testing::Not(HasSubstr("is unreachable")));
+}
+
 TEST_F(GatewayTest, UpstreamDownIs503AndRecoversWhenItIsBack) {
   const int fake_port = grpc_port_;
   grpc_server_->Shutdown(std::chrono::system_clock::now());
