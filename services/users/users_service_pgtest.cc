@@ -15,6 +15,7 @@
 #include "services/users/media_request_counter.h"
 #include "services/users/pg_user_store.h"
 #include "services/users/pg_webhook_store.h"
+#include "services/users/testing/users_server.h"
 #include "services/users/users_service.h"
 
 namespace kiosk::users {
@@ -40,35 +41,10 @@ class UsersServiceTest : public kiosk::testing::PgTest {
     pool_ = std::make_unique<db::ConnectionPool>(pool_options);
     config_.database = db().url();
     info_ = std::make_unique<server::ServiceInfoSource>("kiosk-users", config_, *pool_);
-    store_ = std::make_unique<PgUserStore>(*pool_);
-    logic_ = std::make_unique<AuthLogic>(*store_, hasher_, jwt_, AuthOptions());
-    admin_ = std::make_unique<UserAdmin>(*store_, hasher_);
-    api_keys_ = std::make_unique<ApiKeys>(*store_);
-    settings_ = std::make_unique<SystemSettings>(*store_);
     // Quotas have their own test (quota_pgtest.cc) with kiosk-media running.
-    media_counter_ = std::make_unique<GrpcMediaRequestCounter>("127.0.0.1:1", jwt_);
-    quotas_ = std::make_unique<Quotas>(*store_, *media_counter_);
-    authenticator_ = std::make_unique<auth::Authenticator>(
-        jwt_, [this](absl::string_view key) { return api_keys_->Resolve(key); });
-    jobs_ = std::make_unique<jobs::JobRuntime>(*pool_, "users", jobs::RuntimeOptions{});
-    webhook_store_ = std::make_unique<PgWebhookStore>(*pool_);
-    webhooks_ = std::make_unique<WebhookAdmin>(*webhook_store_, jobs_->queue());
-    service_ = std::make_unique<UsersServiceImpl>(*jobs_, executor_, hash_executor_, *info_,
-                                                  *authenticator_, *logic_, *admin_, *api_keys_,
-                                                  *settings_, *quotas_, *webhooks_);
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(service_.get());
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    stub_ = v1::UsersService::NewStub(
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
-  }
-  void TearDown() override {
-    if (server_) server_->Shutdown();
-    hash_executor_.Shutdown();
-    executor_.Shutdown();
+    users_ = std::make_unique<testing::UsersServer>(*pool_, *info_, jwt_, hasher_);
+    ASSERT_NE(users_->server, nullptr);
+    stub_ = users_->stub.get();
   }
 
   grpc::Status Login(const std::string& user, const std::string& password, v1::Session* out) {
@@ -123,22 +99,8 @@ class UsersServiceTest : public kiosk::testing::PgTest {
   std::unique_ptr<server::ServiceInfoSource> info_;
   auth::PasswordHasher hasher_{kCheap};
   auth::JwtCodec jwt_{kSecret};
-  std::unique_ptr<auth::Authenticator> authenticator_;
-  server::Executor executor_{"test-db", 4, 100};
-  server::Executor hash_executor_{"test-hash", 2, 100};
-  std::unique_ptr<PgUserStore> store_;
-  std::unique_ptr<AuthLogic> logic_;
-  std::unique_ptr<UserAdmin> admin_;
-  std::unique_ptr<ApiKeys> api_keys_;
-  std::unique_ptr<SystemSettings> settings_;
-  std::unique_ptr<GrpcMediaRequestCounter> media_counter_;
-  std::unique_ptr<Quotas> quotas_;
-  std::unique_ptr<jobs::JobRuntime> jobs_;
-  std::unique_ptr<PgWebhookStore> webhook_store_;
-  std::unique_ptr<WebhookAdmin> webhooks_;
-  std::unique_ptr<UsersServiceImpl> service_;
-  std::unique_ptr<grpc::Server> server_;
-  std::unique_ptr<v1::UsersService::Stub> stub_;
+  std::unique_ptr<testing::UsersServer> users_;
+  v1::UsersService::Stub* stub_ = nullptr;
 };
 
 TEST_F(UsersServiceTest, DefaultAdminLogsInChangesThePasswordAndContinues) {
@@ -223,21 +185,13 @@ TEST_F(UsersServiceTest, ClientAddressComesFromTheGatewayOnlyWhenItIsTrusted) {
 
   // A kiosk-users that trusts nobody counts the caller's own address, whatever
   // it claims.
-  UsersServiceImpl untrusting(*jobs_, executor_, hash_executor_, *info_, *authenticator_, *logic_,
-                              *admin_, *api_keys_, *settings_, *quotas_, *webhooks_,
-                              *net::TrustedProxies::Parse(""));
-  grpc::ServerBuilder builder;
-  int port = 0;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  builder.RegisterService(&untrusting);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  ASSERT_NE(server, nullptr);
-  auto stub = v1::UsersService::NewStub(
-      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+  testing::UsersServer untrusting(*pool_, *info_, jwt_, hasher_,
+                                  {.trusted_proxies = *net::TrustedProxies::Parse("")});
+  ASSERT_NE(untrusting.server, nullptr);
   grpc::ClientContext spoofed;
   spoofed.AddMetadata("x-forwarded-for", "203.0.113.66");
-  EXPECT_EQ(stub->Login(&spoofed, request, &session).error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  server->Shutdown();
+  EXPECT_EQ(untrusting.stub->Login(&spoofed, request, &session).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
   std::vector<std::string> keys = ThrottleKeys(db().conninfo());
   EXPECT_THAT(keys, Not(Contains("addr:203.0.113.66")));
   EXPECT_THAT(keys, Contains("addr:127.0.0.1"));
