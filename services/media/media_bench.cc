@@ -84,6 +84,7 @@ int main() {
   media::TmdbOptions tmdb_options;
   tmdb_options.requests_per_second = 1e6;  // measure us, not the politeness limiter
   tmdb_options.burst = 1000;
+  tmdb_options.search_cache_ttl = absl::ZeroDuration();  // every search goes to the double
   media::TmdbClient tmdb(http, settings, tmdb_options);
   media::PgRequestStore requests(pool, jobs.queue());
   media::PgTitleMappingStore mappings(pool);

@@ -68,6 +68,8 @@ class MediaServiceTest : public kiosk::testing::PgTest {
     jobs_ = std::make_unique<jobs::JobRuntime>(*pool_, "media", jobs::RuntimeOptions{});
     TmdbOptions tmdb_options;
     tmdb_options.sleep = [](absl::Duration) {};
+    // These tests switch TMDB off and on between identical searches.
+    tmdb_options.search_cache_ttl = absl::ZeroDuration();
     tmdb_ = std::make_unique<TmdbClient>(http_, settings_, tmdb_options);
     counts_ = std::make_unique<PgRequestCountsStore>(*pool_);
     requests_ = std::make_unique<PgRequestStore>(*pool_, jobs_->queue());

@@ -109,10 +109,10 @@ std::optional<std::string> TmdbClient::Cached(const std::string& key) {
   return it->second.second;
 }
 
-void TmdbClient::Remember(const std::string& key, const std::string& body) {
+void TmdbClient::Remember(const std::string& key, const std::string& body, absl::Duration ttl) {
   std::lock_guard<std::mutex> lock(mu_);
   if (cache_.size() > 5000) cache_.clear();  // a crude bound; entries are cheap to refetch
-  cache_[key] = {options_.clock() + options_.cache_ttl, body};
+  cache_[key] = {options_.clock() + ttl, body};
 }
 
 absl::StatusOr<std::string> TmdbClient::Get(const std::string& path, http::Params params) {
@@ -183,9 +183,19 @@ absl::StatusOr<TmdbPage> TmdbClient::Search(const std::string& query, const std:
                          {"include_adult", "false"},
                          {"language", language}};
   if (year > 0) params.push_back({"year", std::to_string(year)});
-  absl::StatusOr<std::string> body =
-      Get(absl::StrCat("/search/", type.empty() ? "multi" : type), std::move(params));
-  if (!body.ok()) return body.status();
+  // Many people search the same few titles: a short-lived cache keeps them
+  // off TMDB's rate limit (which would otherwise queue them behind each other).
+  const std::string cache_key =
+      absl::StrCat("search\n", type, "\n", absl::AsciiStrToLower(absl::StripAsciiWhitespace(query)),
+                   "\n", std::max(page, 1), "\n", language, "\n", year);
+  std::optional<std::string> body = Cached(cache_key);
+  if (!body.has_value()) {
+    absl::StatusOr<std::string> fetched =
+        Get(absl::StrCat("/search/", type.empty() ? "multi" : type), std::move(params));
+    if (!fetched.ok()) return fetched.status();
+    Remember(cache_key, *fetched, options_.search_cache_ttl);
+    body = *std::move(fetched);
+  }
   json parsed = json::parse(*body, nullptr, false);
   if (!parsed.is_object() || !parsed.contains("results") || !parsed["results"].is_array()) {
     return absl::InternalError("TMDB answered a search with something that is not a result page");
@@ -220,7 +230,7 @@ absl::StatusOr<TmdbDetails> TmdbClient::Details(const std::string& type, int id,
       }
       return fetched.status();
     }
-    Remember(cache_key, *fetched);
+    Remember(cache_key, *fetched, options_.cache_ttl);
     body = std::move(*fetched);
   }
   json parsed = json::parse(*body, nullptr, false);
@@ -255,7 +265,7 @@ absl::StatusOr<int> TmdbClient::SeasonEpisodeCount(int tv_id, int season_number)
       }
       return fetched.status();
     }
-    Remember(path, *fetched);
+    Remember(path, *fetched, options_.cache_ttl);
     body = std::move(*fetched);
   }
   json parsed = json::parse(*body, nullptr, false);

@@ -11,7 +11,7 @@
 // Politeness: a client-side limiter (token bucket, `requests_per_second`);
 // 429 Too Many Requests -> waits Retry-After (at most `max_retry_wait`) and
 // tries again, up to `max_attempts`. Details and seasons are cached for
-// `cache_ttl` in this process.
+// `cache_ttl` in this process, search answers for `search_cache_ttl`.
 //
 // Errors: key missing or rejected (401, TMDB status_code 7) ->
 // FAILED_PRECONDITION saying what the admin must set; unknown id (404) ->
@@ -75,6 +75,8 @@ struct TmdbOptions {
   absl::Duration max_retry_wait = absl::Seconds(10);
   absl::Duration timeout = absl::Seconds(8);
   absl::Duration cache_ttl = absl::Hours(6);
+  // Search answers (same words, type, page, language and year).
+  absl::Duration search_cache_ttl = absl::Minutes(10);
   // Injected for tests: the clock of the cache and limiter, and how to wait.
   std::function<absl::Time()> clock = [] { return absl::Now(); };
   std::function<void(absl::Duration)> sleep = [](absl::Duration d) { absl::SleepFor(d); };
@@ -113,7 +115,7 @@ class TmdbClient final : public TmdbApi {
   absl::StatusOr<std::string> Get(const std::string& path, http::Params params);
   void WaitForToken();
   std::optional<std::string> Cached(const std::string& key);
-  void Remember(const std::string& key, const std::string& body);
+  void Remember(const std::string& key, const std::string& body, absl::Duration ttl);
 
   http::HttpClient& http_;
   server::SettingsSource& settings_;

@@ -101,6 +101,28 @@ TEST_F(TmdbClientTest, MultiSearchReadsSeriesNamesAndPages) {
   EXPECT_EQ(page3->results.size(), 5u);
 }
 
+TEST_F(TmdbClientTest, RepeatedSearchesComeFromAShortLivedCache) {
+  TmdbOptions options = Options();
+  absl::Time now = absl::FromUnixSeconds(1800000000);
+  options.clock = [&now] { return now; };
+  TmdbClient client(http_, settings_, options);
+  ASSERT_THAT(client.Search("amélie", "movie", "fr-FR", 1, 0), IsOk());
+  const size_t calls = tmdb_.server().request_count();
+  // Same words (case and spaces aside), type, page and language: no new call.
+  absl::StatusOr<TmdbPage> again = client.Search(" Amélie ", "movie", "fr-FR", 1, 0);
+  ASSERT_THAT(again, IsOk());
+  ASSERT_EQ(again->results.size(), 1u);
+  EXPECT_EQ(again->results[0].id, 194);
+  EXPECT_EQ(tmdb_.server().request_count(), calls);
+  // Another language is another answer.
+  ASSERT_THAT(client.Search("amélie", "movie", "en-US", 1, 0), IsOk());
+  EXPECT_EQ(tmdb_.server().request_count(), calls + 1);
+  // Once the entry is older than search_cache_ttl, TMDB is asked again.
+  now += options.search_cache_ttl + absl::Seconds(1);
+  ASSERT_THAT(client.Search("amélie", "movie", "fr-FR", 1, 0), IsOk());
+  EXPECT_EQ(tmdb_.server().request_count(), calls + 2);
+}
+
 TEST_F(TmdbClientTest, DetailsCarryExternalIdsAndSeasonsAndAreCached) {
   TmdbClient client(http_, settings_, Options());
   absl::StatusOr<TmdbDetails> show = client.Details("tv", 1396, "fr-FR");
@@ -211,6 +233,7 @@ TEST_F(TmdbClientTest, LimiterSpacesBurstsOut) {
   TmdbOptions options = Options();
   options.requests_per_second = 10;
   options.burst = 2;
+  options.search_cache_ttl = absl::ZeroDuration();  // the same search, sent each time
   options.clock = [now] { return *now; };
   options.sleep = [this, now](absl::Duration d) {
     std::lock_guard<std::mutex> lock(mu_);

@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -221,12 +222,19 @@ class Bench {
                                               "/api/v1/requests/mine", "/api/v1/requests:count"};
     std::atomic<bool> stop{false};
     std::atomic<int> done{0}, failed{0};
+    std::mutex mu;
+    std::map<std::string, std::vector<double>> latency_ms;  // per target
     std::vector<std::thread> clients;
     for (int t = 0; t < 8; ++t) {
       clients.emplace_back([&, t] {
         for (int i = t; !stop; ++i) {
-          HttpTestResponse r = Call("GET", targets[i % targets.size()]);
+          const std::string& target = targets[i % targets.size()];
+          const absl::Time start = absl::Now();
+          HttpTestResponse r = Call("GET", target);
+          const double ms = absl::ToDoubleMilliseconds(absl::Now() - start);
           (r.status == 200 ? done : failed)++;
+          std::lock_guard<std::mutex> lock(mu);
+          latency_ms[target].push_back(ms);
         }
       });
     }
@@ -243,6 +251,11 @@ class Bench {
                 "peak resident memory\n",
                 done.load(), seconds, done.load() / seconds, failed.load());
     PrintBenchResult("mixed REST reads through the gateway (8 clients)", done.load() / seconds, "req/s");
+    for (auto& [target, ms] : latency_ms) {
+      std::sort(ms.begin(), ms.end());
+      std::printf("  GET %-32s p50 %7.2f ms  p99 %7.2f ms  (%zu calls)\n", target.c_str(),
+                  ms[ms.size() / 2], ms[ms.size() * 99 / 100], ms.size());
+    }
     for (const std::string& binary : kBinaries) {
       std::printf("  %-16s %6.1f MiB\n", binary.c_str(), peak[binary]);
       PrintBenchResult(absl::StrCat(binary, " RSS under load"), peak[binary], "MiB");
