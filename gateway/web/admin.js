@@ -269,7 +269,7 @@ function usersScreen() {
   const np = h("input", { id: "nu-pass", type: "password", required: true, minlength: 8 });
   const createErr = errorBox();
   show(h("h1", {}, t("users")), err,
-    h("table", {}, h("thead", {}, h("tr", {}, [t("user"), t("role"), t("autoApprove"), `${t("movieQuota")} · ${t("tvQuota")}`, ""].map((c) => h("th", {}, c)))), body),
+    h("table", {}, h("thead", {}, h("tr", {}, [t("user"), t("role"), t("autoApprove"), `${t("movieQuota")} · ${t("tvQuota")}`, t("actions")].map((c) => h("th", {}, c)))), body),
     h("h2", {}, t("create")),
     h("form", { class: "row", onsubmit: async (e) => {
       e.preventDefault();
@@ -349,7 +349,7 @@ function jobsScreen() {
   svc.addEventListener("change", load);
   show(h("h1", {}, t("jobs")), h("div", { class: "row" }, svc), err,
     h("h2", {}, t("schedules")), h("table", {}, schedules),
-    h("h2", {}, t("jobs")), h("table", {}, h("thead", {}, h("tr", {}, ["#", t("kind"), t("status"), t("attempts"), t("progress"), t("lastError"), ""].map((c) => h("th", {}, c)))), jobs));
+    h("h2", {}, t("jobs")), h("table", {}, h("thead", {}, h("tr", {}, ["#", t("kind"), t("status"), t("attempts"), t("progress"), t("lastError"), t("actions")].map((c) => h("th", {}, c)))), jobs));
   load();
   poll(load);
 }
