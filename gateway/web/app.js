@@ -454,8 +454,9 @@ function seasonChooser(r) {
       const s = { input, episodes: null };
       seasons.set(n, s);
       const list = h("ul", { class: "episodes", id: `req-eps-${n}`, hidden: true });
+      const label = n === 0 ? t("specials") : season.name || `${t("seasons")} ${n}`;
       const toggle = h("button", { type: "button", class: "secondary season-toggle", "data-season": n,
-        "aria-expanded": "false", "aria-controls": list.id }, t("episodesOf"));
+        "aria-expanded": "false", "aria-controls": list.id, "aria-label": `${t("episodesOf")} — ${label}` }, t("episodesOf"));
       toggle.addEventListener("click", async () => {
         const open = toggle.getAttribute("aria-expanded") !== "true";
         toggle.setAttribute("aria-expanded", String(open));
@@ -466,7 +467,6 @@ function seasonChooser(r) {
         }
       });
       input.addEventListener("change", () => { setSeason(s, input.checked); syncWhole(); });
-      const label = n === 0 ? t("specials") : season.name || `${t("seasons")} ${n}`;
       return h("li", {}, h("div", { class: "season-row" },
         h("label", { class: "inline", for: id }, input, label,
           h("span", { class: "muted" }, `${season.episodeCount ?? 0} ${t("episodes")}`)), toggle), list);
