@@ -27,7 +27,7 @@ Object.assign(MESSAGES.fr, {
   categories: "Catégories (ex. 2000, 5000)", enabled: "Activé", priority: "Priorité (1 = d'abord)",
   rateLimit: "Requêtes par minute (0 = sans limite)", test: "Tester", edit: "Modifier", delete: "Supprimer",
   confirmDelete: "Supprimer cet indexeur ?", lastCheck: "Dernier contrôle", caps: "Capacités",
-  noIndexers: "Aucun indexeur.", ok: "OK", duration: "Durée",
+  noIndexers: "Aucun indexeur.", ok: "OK",
 });
 Object.assign(MESSAGES.en, {
   approve: "Approve", decline: "Decline", reason: "Reason", release: "Magnet link or .torrent URL",
@@ -51,7 +51,7 @@ Object.assign(MESSAGES.en, {
   categories: "Categories (e.g. 2000, 5000)", enabled: "Enabled", priority: "Priority (1 = first)",
   rateLimit: "Requests per minute (0 = no limit)", test: "Test", edit: "Edit", delete: "Delete",
   confirmDelete: "Delete this indexer?", lastCheck: "Last check", caps: "Capabilities",
-  noIndexers: "No indexers.", ok: "OK", duration: "Duration",
+  noIndexers: "No indexers.", ok: "OK",
 });
 
 // A server without release search: no route (404 "no route for ...") or an

@@ -498,6 +498,24 @@ try {
       });
   });
 
+  await check("a series request shows its episodes available out of requested", async () => {
+    const session = await api("POST", "/api/v1/auth/login", { username: "admin", password: adminPassword });
+    const mine = await api("GET", "/api/v1/requests/mine?pageSize=100", undefined, session.json.accessToken);
+    // Contract B's counts (kiosk-media fills them once dl10's work is merged).
+    const requests = mine.json.requests.map((r) => (r.tmdbId === 96677
+      ? { ...r, status: "partially_available", episodesRequested: 5, episodesAvailable: 2 } : r));
+    await withAnswers({ "GET /api/v1/requests/mine": { ...mine.json, requests } }, async () => {
+      await page.goto(`${base}/#/search`, { waitUntil: "networkidle0" });
+      await page.goto(`${base}/#/requests`, { waitUntil: "networkidle0" });
+      const lupin = requests.find((r) => r.tmdbId === 96677);
+      await page.waitForSelector(`#requests tr[data-request-id="${lupin.id}"] .episodes-count`);
+      const count = await text(page, `#requests tr[data-request-id="${lupin.id}"] .episodes-count`);
+      expect(/ 2\/5$/.test(count), `episodes shown as ${count}`);
+      expect(!(await page.$(`#requests tr:not([data-request-id="${lupin.id}"]) .episodes-count`)), "a film shows episodes");
+      await shot(page, "episodes-count");
+    });
+  });
+
   await check("a hostile film title renders as text", async () => {
     const bare = await newPage();
     await bare.setBypassCSP(true);  // escaping must not rely on the CSP
