@@ -16,7 +16,7 @@ Object.assign(MESSAGES.fr, {
   colonMode: "Deux-points", transferMode: "Transfert", libraryRoot: "Bibliothèque",
   onExisting: "Fichier déjà présent", sampleRelease: "Nom de release d'exemple", quota: "Quota",
   source: "Source", destination: "Destination", mode: "Mode",
-  findReleases: "Chercher des releases", releases: "Releases", grab: "Prendre", score: "Score",
+  findReleases: "Chercher des releases", releases: "Releases", releaseName: "Release", grab: "Prendre", score: "Score",
   quality: "Qualité", languages: "Langues", seeders: "Seeders", rejected: "Refusée",
   searching: "Recherche des releases…", found: "trouvées", noReleases: "Aucune release trouvée.",
   autoGrabOn: "Prise automatique activée : la meilleure release acceptée est prise seule.",
@@ -40,7 +40,7 @@ Object.assign(MESSAGES.en, {
   seasonFolderFormat: "Season folder", fileFormat: "File", colonMode: "Colons", transferMode: "Transfer",
   libraryRoot: "Library", onExisting: "File already there", sampleRelease: "Sample release name",
   quota: "Quota", source: "Source", destination: "Destination", mode: "Mode",
-  findReleases: "Find releases", releases: "Releases", grab: "Grab", score: "Score",
+  findReleases: "Find releases", releases: "Releases", releaseName: "Release", grab: "Grab", score: "Score",
   quality: "Quality", languages: "Languages", seeders: "Seeders", rejected: "Rejected",
   searching: "Searching releases…", found: "found", noReleases: "No release found.",
   autoGrabOn: "Auto-grab is on: the best accepted release is grabbed by itself.",
@@ -82,7 +82,7 @@ function releasesDialog(r) {
   const indexers = h("ul", { id: "rel-indexers", class: "indexer-results" });
   const body = h("tbody", {});
   const table = h("table", { id: "releases", hidden: true }, h("caption", { class: "sr-only" }, t("releases")),
-    h("thead", {}, h("tr", {}, [t("release"), t("quality"), t("languages"), t("size"), t("seeders"), t("indexer"), t("score"), t("actions")]
+    h("thead", {}, h("tr", {}, [t("releaseName"), t("quality"), t("languages"), t("size"), t("seeders"), t("indexer"), t("score"), t("actions")]
       .map((c) => h("th", { scope: "col" }, c)))), body);
   const err = errorBox();
   let dlg = null;
