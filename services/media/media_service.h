@@ -1,7 +1,7 @@
 // kiosk-media's gRPC service: the transport layer, proto <-> model. Every
 // RPC authenticates the caller and hands it to the logic (Search,
-// RequestWorkflow, LibraryPresence, MappingAdmin), which decides who may do
-// what; statuses are translated to gRPC once, here.
+// RequestWorkflow, LibraryPresence, MappingAdmin, TitleDetailsReader), which
+// decides who may do what; statuses are translated to gRPC once, here.
 //
 //   MediaServiceImpl service(jobs, executor, info, authenticator,
 //                            {request_counts, search, workflow, presence, mappings});
