@@ -247,7 +247,11 @@ absl::StatusOr<TmdbDetails> TmdbClient::Details(const std::string& type, int id,
   if (auto seasons = parsed.find("seasons"); seasons != parsed.end() && seasons->is_array()) {
     for (const json& season : *seasons) {
       if (!season.is_object()) continue;
-      details.seasons.push_back({Int(season, "season_number"), Int(season, "episode_count")});
+      details.seasons.push_back({.season_number = Int(season, "season_number"),
+                                 .episode_count = Int(season, "episode_count"),
+                                 .name = Str(season, "name"),
+                                 .air_date = Str(season, "air_date"),
+                                 .poster_path = Str(season, "poster_path")});
     }
   }
   return details;
@@ -273,6 +277,39 @@ absl::StatusOr<int> TmdbClient::SeasonEpisodeCount(int tv_id, int season_number)
     return absl::InternalError(absl::StrCat("TMDB answered ", path, " without episodes"));
   }
   return static_cast<int>(parsed["episodes"].size());
+}
+
+absl::StatusOr<TmdbSeasonDetails> TmdbClient::Season(int tv_id, int season_number,
+                                                     const std::string& language) {
+  std::string path = absl::StrCat("/tv/", tv_id, "/season/", season_number);
+  std::string cache_key = absl::StrCat(path, "?", language);
+  std::optional<std::string> body = Cached(cache_key);
+  if (!body) {
+    absl::StatusOr<std::string> fetched = Get(path, {{"language", language}});
+    if (!fetched.ok()) {
+      if (absl::IsNotFound(fetched.status())) {
+        return absl::NotFoundError(
+            absl::StrCat("TMDB has no season ", season_number, " of series ", tv_id));
+      }
+      return fetched.status();
+    }
+    Remember(cache_key, *fetched);
+    body = std::move(*fetched);
+  }
+  json parsed = json::parse(*body, nullptr, false);
+  if (!parsed.is_object() || !parsed.contains("episodes") || !parsed["episodes"].is_array()) {
+    return absl::InternalError(absl::StrCat("TMDB answered ", path, " without episodes"));
+  }
+  TmdbSeasonDetails season{.season_number = Int(parsed, "season_number"),
+                           .name = Str(parsed, "name"),
+                           .air_date = Str(parsed, "air_date")};
+  for (const json& episode : parsed["episodes"]) {
+    if (!episode.is_object() || Int(episode, "episode_number") <= 0) continue;
+    season.episodes.push_back({.episode_number = Int(episode, "episode_number"),
+                               .name = Str(episode, "name"),
+                               .air_date = Str(episode, "air_date")});
+  }
+  return season;
 }
 
 absl::StatusOr<std::map<std::string, std::string>> TmdbClient::Translations(

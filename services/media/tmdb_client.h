@@ -59,6 +59,24 @@ struct TmdbPage {
 struct TmdbSeason {
   int season_number = 0;
   int episode_count = 0;
+  std::string name;         // in the asked language
+  std::string air_date;     // "YYYY-MM-DD"; "" = unknown
+  std::string poster_path;  // "" = none
+};
+
+// One episode of /tv/{id}/season/{n}.
+struct TmdbEpisode {
+  int episode_number = 0;
+  std::string name;      // in the asked language
+  std::string air_date;  // "YYYY-MM-DD"; "" = unknown
+};
+
+// /tv/{id}/season/{n} in one language.
+struct TmdbSeasonDetails {
+  int season_number = 0;
+  std::string name;
+  std::string air_date;
+  std::vector<TmdbEpisode> episodes;  // in TMDB's order
 };
 
 struct TmdbDetails {
@@ -94,6 +112,9 @@ class TmdbApi {
                                               const std::string& language) = 0;
   // Episodes of one season (from /tv/{id}/season/{n}).
   virtual absl::StatusOr<int> SeasonEpisodeCount(int tv_id, int season_number) = 0;
+  // One season with its episodes in `language` (/tv/{id}/season/{n}).
+  virtual absl::StatusOr<TmdbSeasonDetails> Season(int tv_id, int season_number,
+                                                   const std::string& language) = 0;
 };
 
 class TmdbClient final : public TmdbApi {
@@ -105,6 +126,8 @@ class TmdbClient final : public TmdbApi {
   absl::StatusOr<TmdbDetails> Details(const std::string& type, int id,
                                       const std::string& language) override;
   absl::StatusOr<int> SeasonEpisodeCount(int tv_id, int season_number) override;
+  absl::StatusOr<TmdbSeasonDetails> Season(int tv_id, int season_number,
+                                           const std::string& language) override;
 
   // Titles of `id` in every language TMDB has (/{type}/{id}/translations):
   // ISO 639-1 code -> title ("" when a translation keeps the original).

@@ -148,6 +148,39 @@ TEST_F(TmdbClientTest, DetailsCarryExternalIdsAndSeasonsAndAreCached) {
   EXPECT_EQ(tmdb_.server().requests().back().path, "/3/tv/1396/season/2");
 }
 
+TEST_F(TmdbClientTest, SeasonGivesEpisodesInTheAskedLanguageAndIsCachedPerLanguage) {
+  TmdbClient client(http_, settings_, Options());
+  absl::StatusOr<TmdbDetails> show = client.Details("tv", 96677, "fr-FR");
+  ASSERT_THAT(show, IsOk());
+  ASSERT_EQ(show->seasons.size(), 3u);
+  EXPECT_EQ(show->seasons[1].name, "Saison 2");
+  EXPECT_EQ(show->seasons[1].air_date, "2022-01-08");
+  EXPECT_FALSE(show->seasons[1].poster_path.empty());
+
+  absl::StatusOr<TmdbSeasonDetails> fr = client.Season(96677, 2, "fr-FR");
+  ASSERT_THAT(fr, IsOk());
+  EXPECT_EQ(tmdb_.server().requests().back().path, "/3/tv/96677/season/2");
+  EXPECT_EQ(tmdb_.server().requests().back().QueryParam("language"), "fr-FR");
+  EXPECT_EQ(fr->season_number, 2);
+  EXPECT_EQ(fr->name, "Saison 2");
+  ASSERT_EQ(fr->episodes.size(), 5u);
+  EXPECT_EQ(fr->episodes[0].episode_number, 1);
+  EXPECT_EQ(fr->episodes[0].name, "Épisode 1");
+  EXPECT_EQ(fr->episodes[4].air_date, "2022-02-05");
+
+  size_t calls = tmdb_.server().request_count();
+  ASSERT_THAT(client.Season(96677, 2, "fr-FR"), IsOk());
+  EXPECT_EQ(tmdb_.server().request_count(), calls) << "a season comes from the cache";
+  absl::StatusOr<TmdbSeasonDetails> en = client.Season(96677, 2, "en-US");
+  ASSERT_THAT(en, IsOk());
+  EXPECT_EQ(tmdb_.server().request_count(), calls + 1) << "another language is another answer";
+  EXPECT_EQ(en->episodes[2].name, "Episode 3");
+
+  EXPECT_THAT(client.Season(96677, 9, "en-US"),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("season 9")));
+  EXPECT_THAT(client.Season(424242, 1, "en-US"), StatusIs(absl::StatusCode::kNotFound));
+}
+
 TEST_F(TmdbClientTest, UnknownIdIsNotFoundAndBadTypeInvalid) {
   TmdbClient client(http_, settings_, Options());
   EXPECT_THAT(client.Details("movie", 1396, "en-US"),
