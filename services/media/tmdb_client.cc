@@ -293,7 +293,7 @@ absl::StatusOr<TmdbSeasonDetails> TmdbClient::Season(int tv_id, int season_numbe
       }
       return fetched.status();
     }
-    Remember(cache_key, *fetched);
+    Remember(cache_key, *fetched, options_.cache_ttl);
     body = std::move(*fetched);
   }
   json parsed = json::parse(*body, nullptr, false);
