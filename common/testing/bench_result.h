@@ -15,7 +15,10 @@ namespace kiosk::testing {
 
 inline void PrintBenchResult(const std::string& metric, double value, const std::string& unit,
                              const std::string& target = "") {
-  std::printf("RESULT\t%s\t%.4g\t%s\t%s\n", metric.c_str(), value, unit.c_str(), target.c_str());
+  // Whole numbers from 100 up, three significant digits below.
+  const int decimals = value >= 100 || value <= -100 ? 0 : value >= 10 || value <= -10 ? 1 : 2;
+  std::printf("RESULT\t%s\t%.*f\t%s\t%s\n", metric.c_str(), decimals, value, unit.c_str(),
+              target.c_str());
   std::fflush(stdout);
 }
 
