@@ -100,8 +100,13 @@ absl::StatusOr<Download> DownloadChain::Submit(int64_t request_id, const std::st
   if (user_id < 0) return absl::InvalidArgumentError("user_id must be a user id (0 = ask kiosk-media)");
   if (!release.empty()) RETURN_IF_ERROR(ValidateRelease(release));
   if (user_id == 0) {  // its owner reads the download: ask kiosk-media who that is
-    ASSIGN_OR_RETURN(RequestInfo request, media_.GetRequest(request_id));
-    user_id = request.user_id;
+    absl::StatusOr<RequestInfo> request = media_.GetRequest(request_id);
+    if (absl::IsNotFound(request.status())) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("request ", request_id, " does not exist in kiosk-media"));
+    }
+    if (!request.ok()) return request.status();
+    user_id = request->user_id;
   }
   ASSIGN_OR_RETURN(Download d, store_.Submit(request_id, release, user_id));
   log::Info("download_submitted").With("request_id", request_id).With("download_id", d.id)
