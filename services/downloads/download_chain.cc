@@ -36,7 +36,8 @@ const std::vector<std::string>& ChainSettingKeys() {
       "qbittorrent.url",        "qbittorrent.username",   "qbittorrent.password",
       "qbittorrent.category",   "downloads.path",         "downloads.stall_minutes",
       "downloads.seed_ratio",   "downloads.seed_minutes", "downloads.remove_torrents",
-      "downloads.history_days", "library.movies_path",    "library.tv_path"};
+      "downloads.history_days", "library.movies_path",    "library.tv_path",
+      "qbittorrent.path_map"};
   return kKeys;
 }
 
@@ -93,10 +94,21 @@ void DownloadChain::Register(jobs::JobRuntime& jobs) {
   jobs.AddPeriodic({.name = kCleanupJob, .cron = options_.cleanup_cron, .kind = kCleanupJob});
 }
 
-absl::StatusOr<Download> DownloadChain::Submit(int64_t request_id, const std::string& release) {
+absl::StatusOr<Download> DownloadChain::Submit(int64_t request_id, const std::string& release,
+                                              int64_t user_id) {
   if (request_id <= 0) return absl::InvalidArgumentError("request_id must be a positive id");
+  if (user_id < 0) return absl::InvalidArgumentError("user_id must be a user id (0 = ask kiosk-media)");
   if (!release.empty()) RETURN_IF_ERROR(ValidateRelease(release));
-  ASSIGN_OR_RETURN(Download d, store_.Submit(request_id, release));
+  if (user_id == 0) {  // its owner reads the download: ask kiosk-media who that is
+    absl::StatusOr<RequestInfo> request = media_.GetRequest(request_id);
+    if (absl::IsNotFound(request.status())) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("request ", request_id, " does not exist in kiosk-media"));
+    }
+    if (!request.ok()) return request.status();
+    user_id = request->user_id;
+  }
+  ASSIGN_OR_RETURN(Download d, store_.Submit(request_id, release, user_id));
   log::Info("download_submitted").With("request_id", request_id).With("download_id", d.id)
       .With("state", d.state);
   if (d.state == kAwaitingRelease) {
@@ -116,7 +128,7 @@ absl::StatusOr<Download> DownloadChain::AttachRelease(int64_t request_id,
     // download (it is idempotent per request).
     ASSIGN_OR_RETURN(RequestInfo request, media_.GetRequest(request_id));
     if (request.status != "approved" && request.status != "processing") return d.status();
-    return Submit(request_id, release);
+    return Submit(request_id, release, request.user_id);
   }
   if (!d.ok()) return d.status();
   log::Info("release_attached").With("request_id", request_id).With("download_id", d->id);
@@ -133,7 +145,8 @@ absl::StatusOr<Download> DownloadChain::Retry(int64_t id, const std::string& rel
 
 void DownloadChain::Report(const Download& d, const std::string& state, double progress,
                            int64_t speed, int64_t eta, const std::string& message,
-                           const std::string& reason) {
+                           const std::string& reason,
+                           std::vector<std::pair<int, std::vector<int>>> episodes_imported) {
   ProgressReport report{.request_id = d.request_id,
                         .status = "",
                         .percent = progress * 100,
@@ -141,7 +154,8 @@ void DownloadChain::Report(const Download& d, const std::string& state, double p
                         .eta_seconds = eta,
                         .stage = state,
                         .message = message,
-                        .reason = reason};
+                        .reason = reason,
+                        .episodes_imported = std::move(episodes_imported)};
   const std::string status = RequestStatusFor(state);
   const bool forward = status == "failed" ? d.reported_status != "failed"
                                           : StatusRank(status) > StatusRank(d.reported_status);
@@ -169,10 +183,12 @@ absl::Status DownloadChain::AddTorrent(const jobs::Job& job) {
     return waiting(absl::FailedPreconditionError(
         "set downloads.path (the folder qBittorrent saves into, as plex-kiosk sees it)"));
   }
+  absl::StatusOr<PathMap> paths = QbittorrentPathMap(settings);
+  if (!paths.ok()) return waiting(paths.status());
   absl::StatusOr<qbittorrent::QbittorrentClient*> client = clients_.For(settings);
   if (!client.ok()) return waiting(client.status());
   qbittorrent::AddTorrent add{.source = d.source,
-                              .save_path = save_path,
+                              .save_path = paths->ToRemote(save_path),  // qBittorrent's view
                               .category = Category(settings),
                               .tags = {"plex-kiosk", absl::StrCat("request-", d.request_id)}};
   if (settings.Bool("downloads.remove_torrents", true)) {

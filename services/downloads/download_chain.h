@@ -56,8 +56,10 @@ class DownloadChain {
 
   void Register(jobs::JobRuntime& jobs);
 
-  // SubmitRequest / AttachRelease / RetryDownload.
-  absl::StatusOr<Download> Submit(int64_t request_id, const std::string& release);
+  // SubmitRequest / AttachRelease / RetryDownload. Submit's `user_id` is the
+  // request's owner; 0 = asked of kiosk-media.
+  absl::StatusOr<Download> Submit(int64_t request_id, const std::string& release,
+                                  int64_t user_id = 0);
   absl::StatusOr<Download> AttachRelease(int64_t request_id, const std::string& release);
   absl::StatusOr<Download> Retry(int64_t id, const std::string& release);
 
@@ -68,8 +70,10 @@ class DownloadChain {
 
   // Tells kiosk-media where the download stands; the status only when it
   // moves the request forward. Failures are logged, not returned.
+  // `episodes_imported`: a series import's episodes (season -> episodes).
   void Report(const Download& download, const std::string& state, double progress,
-              int64_t speed, int64_t eta, const std::string& message, const std::string& reason);
+              int64_t speed, int64_t eta, const std::string& message, const std::string& reason,
+              std::vector<std::pair<int, std::vector<int>>> episodes_imported = {});
 
  private:
   PgDownloadStore& store_;

@@ -53,6 +53,22 @@ TEST_F(DownloadChainTest, SubmitForAnUnknownRequestFails) {
   EXPECT_THAT(chain_->Submit(0, ""), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+TEST_F(DownloadChainTest, SubmitRecordsTheOwnerGivenOrAskedOfKioskMedia) {
+  const int64_t asked = CreateRequest("movie", 603);
+  auto d = chain_->Submit(asked, "");  // no owner given: kiosk-media names him
+  ASSERT_THAT(d, IsOk());
+  EXPECT_EQ(d->user_id, 1);
+  EXPECT_EQ(store_->Get(d->id)->user_id, 1);
+  const int64_t given = CreateRequest("movie", 604);
+  media_.FailWith(absl::UnavailableError("kiosk-media down"));
+  auto handed = chain_->Submit(given, "", 1);  // given: kiosk-media not needed
+  ASSERT_THAT(handed, IsOk());
+  EXPECT_EQ(handed->user_id, 1);
+  const int64_t unknown_owner = CreateRequest("movie", 605);
+  EXPECT_THAT(chain_->Submit(unknown_owner, ""), StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_THAT(chain_->Submit(unknown_owner, "", -1), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
 TEST_F(DownloadChainTest, AttachReleaseAddsTheTorrentWithOurCategoryAndTags) {
   int64_t request = CreateRequest();
   ASSERT_THAT(chain_->Submit(request, ""), IsOk());

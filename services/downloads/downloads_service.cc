@@ -94,6 +94,11 @@ absl::StatusOr<int> PageSize(int requested) {
   return requested == 0 ? kDefaultPageSize : requested;
 }
 
+// Admins and services read every download; a user those of his requests.
+bool SeesEveryDownload(const auth::Caller& caller) {
+  return caller.is_admin() || caller.is_service();
+}
+
 template <typename T>
 std::optional<std::string> Opt(bool has, const T& value) {
   return has ? std::optional<std::string>(value) : std::nullopt;
@@ -121,11 +126,18 @@ grpc::ServerUnaryReactor* DownloadsServiceImpl::Serve(grpc::CallbackServerContex
       });
 }
 
+grpc::ServerUnaryReactor* DownloadsServiceImpl::ServeAnyone(
+    grpc::CallbackServerContext* ctx, std::function<absl::Status(const auth::Caller&)> work) {
+  return server::ServeAuthenticated(ctx, executor_, authenticator_, server::kPasswordChangeRequired,
+                                    std::move(work));
+}
+
 grpc::ServerUnaryReactor* DownloadsServiceImpl::SubmitRequest(
     grpc::CallbackServerContext* ctx, const v1::SubmitRequestRequest* request,
     v1::Download* response) {
   return Serve(ctx, Who::kService, [=, this] {
-    return ToProto(chain_.Submit(request->request_id(), request->release()), response);
+    return ToProto(chain_.Submit(request->request_id(), request->release(), request->user_id()),
+                   response);
   });
 }
 
@@ -140,16 +152,22 @@ grpc::ServerUnaryReactor* DownloadsServiceImpl::AttachRelease(
 grpc::ServerUnaryReactor* DownloadsServiceImpl::GetDownload(grpc::CallbackServerContext* ctx,
                                                             const v1::GetDownloadRequest* request,
                                                             v1::Download* response) {
-  return Serve(ctx, Who::kAdminOrService, [=, this] {
+  return ServeAnyone(ctx, [=, this](const auth::Caller& caller) -> absl::Status {
     if (request->id() <= 0) return absl::InvalidArgumentError("id must be a positive download id");
-    return ToProto(store_.Get(request->id()), response);
+    ASSIGN_OR_RETURN(Download d, store_.Get(request->id()));
+    // Another user's download does not exist for him.
+    if (!SeesEveryDownload(caller) && d.user_id != caller.user_id) {
+      return absl::NotFoundError(absl::StrCat("download ", request->id(), " does not exist"));
+    }
+    ToProto(d, response);
+    return absl::OkStatus();
   });
 }
 
 grpc::ServerUnaryReactor* DownloadsServiceImpl::ListDownloads(
     grpc::CallbackServerContext* ctx, const v1::ListDownloadsRequest* request,
     v1::ListDownloadsResponse* response) {
-  return Serve(ctx, Who::kAdminOrService, [=, this]() -> absl::Status {
+  return ServeAnyone(ctx, [=, this](const auth::Caller& caller) -> absl::Status {
     if (!request->state().empty() && !IsDownloadState(request->state())) {
       return absl::InvalidArgumentError(absl::StrCat(
           "state '", request->state(),
@@ -160,7 +178,8 @@ grpc::ServerUnaryReactor* DownloadsServiceImpl::ListDownloads(
     ASSIGN_OR_RETURN(int64_t before,
                      server::DecodePageToken('d', request->page_token(), 1, INT64_MAX));
     ASSIGN_OR_RETURN(std::vector<Download> page,
-                     store_.List(request->state(), request->request_id(), size + 1, before));
+                     store_.List(request->state(), request->request_id(), size + 1, before,
+                                 SeesEveryDownload(caller) ? 0 : caller.user_id));
     for (size_t i = 0; i < page.size() && i < static_cast<size_t>(size); ++i) {
       ToProto(page[i], response->add_downloads());
     }

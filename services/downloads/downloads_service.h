@@ -1,6 +1,7 @@
 // kiosk-downloads's gRPC service: the transport layer, proto <-> model.
 // Who may call what: SubmitRequest services only; GetDownload and
-// ListDownloads admins and services; everything else admins.
+// ListDownloads admins and services all, users those of their own requests;
+// everything else admins.
 #ifndef KIOSK_SERVICES_DOWNLOADS_DOWNLOADS_SERVICE_H_
 #define KIOSK_SERVICES_DOWNLOADS_DOWNLOADS_SERVICE_H_
 
@@ -63,6 +64,9 @@ class DownloadsServiceImpl final
   enum class Who { kService, kAdmin, kAdminOrService };
   grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* ctx, Who who,
                                   std::function<absl::Status()> work);
+  // Any signed-in caller; `work` decides with the caller.
+  grpc::ServerUnaryReactor* ServeAnyone(grpc::CallbackServerContext* ctx,
+                                        std::function<absl::Status(const auth::Caller&)> work);
 
   DownloadChain& chain_;
   PgDownloadStore& store_;

@@ -58,6 +58,16 @@ class DownloadsServiceTest : public testing::ChainTest {
   std::string Admin() { return Token(1, "admin"); }
   std::string User() { return Token(2, "user"); }
   std::string Service() { return jwt_.SignServiceToken("kiosk-media", absl::Now()); }
+  int64_t AddUser(const std::string& name) {
+    pqxx::connection conn(db().conninfo());
+    pqxx::work tx(conn);
+    const int64_t id = tx.exec_params1(
+        "INSERT INTO users.users (username, email, password_hash, role) VALUES ($1, $2, "
+        "'$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g', 'user') RETURNING id",
+        name, name + "@example.org")[0].as<int64_t>();
+    tx.commit();
+    return id;
+  }
 
   // `credential` "key:<k>" is sent as an API key, anything else as a bearer token.
   template <typename Fn>
@@ -134,16 +144,13 @@ TEST_F(DownloadsServiceTest, AttachAndRetryAreForAdmins) {
   EXPECT_EQ(not_failed.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
 }
 
-TEST_F(DownloadsServiceTest, GetAndListForAdminsAndServicesNotUsers) {
+TEST_F(DownloadsServiceTest, GetAndListForAdminsAndServicesAll) {
   int64_t request = CreateRequest();
   v1::Download created;
   ASSERT_TRUE(Submit(Service(), request, "", &created).ok());
   v1::GetDownloadRequest get;
   get.set_id(created.id());
   v1::Download out;
-  EXPECT_EQ(Call(User(), [&](grpc::ClientContext* c) { return stub_->GetDownload(c, get, &out); })
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
   for (const std::string& who : {Admin(), Service()}) {
     ASSERT_TRUE(Call(who, [&](grpc::ClientContext* c) { return stub_->GetDownload(c, get, &out); }).ok());
     EXPECT_EQ(out.id(), created.id());
@@ -155,15 +162,75 @@ TEST_F(DownloadsServiceTest, GetAndListForAdminsAndServicesNotUsers) {
 
   v1::ListDownloadsRequest list;
   v1::ListDownloadsResponse page;
-  EXPECT_EQ(Call(User(), [&](grpc::ClientContext* c) { return stub_->ListDownloads(c, list, &page); })
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
   ASSERT_TRUE(Call(Admin(), [&](grpc::ClientContext* c) { return stub_->ListDownloads(c, list, &page); }).ok());
   ASSERT_EQ(page.downloads_size(), 1);
   list.set_state("bogus");
   EXPECT_EQ(Call(Admin(), [&](grpc::ClientContext* c) { return stub_->ListDownloads(c, list, &page); })
                 .error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+// Contract B: a user reads the downloads of his own requests, whoever made
+// the download (kiosk-media's hand-over with the owner, or an admin's
+// AttachRelease before it, which asks kiosk-media who the owner is).
+TEST_F(DownloadsServiceTest, UsersSeeOnlyTheDownloadsOfTheirOwnRequests) {
+  const int64_t alice = AddUser("alice"), bob = AddUser("bob");
+  const int64_t alice_request = CreateRequest("movie", 603, "Matrix", 1999, alice);
+  const int64_t bob_request = CreateRequest("movie", 604, "Reloaded", 2003, bob);
+  v1::SubmitRequestRequest submit;
+  submit.set_request_id(alice_request);
+  submit.set_user_id(alice);
+  v1::Download alice_download, bob_download;
+  ASSERT_TRUE(Call(Service(), [&](grpc::ClientContext* c) {
+                return stub_->SubmitRequest(c, submit, &alice_download);
+              }).ok());
+  v1::AttachReleaseRequest attach;  // before any hand-over: kiosk-media names the owner
+  attach.set_request_id(bob_request);
+  attach.set_release(testing::ChainTest::Magnet(kHash, "Reloaded"));
+  ASSERT_TRUE(Call(Admin(), [&](grpc::ClientContext* c) {
+                return stub_->AttachRelease(c, attach, &bob_download);
+              }).ok());
+
+  auto get = [&](const std::string& who, int64_t id, v1::Download* out) {
+    v1::GetDownloadRequest r;
+    r.set_id(id);
+    return Call(who, [&](grpc::ClientContext* c) { return stub_->GetDownload(c, r, out); });
+  };
+  v1::Download out;
+  ASSERT_TRUE(get(Token(alice, "user"), alice_download.id(), &out).ok());
+  EXPECT_EQ(out.request_id(), alice_request);
+  ASSERT_TRUE(get(Token(bob, "user"), bob_download.id(), &out).ok());
+  EXPECT_EQ(out.request_id(), bob_request);
+  // Another user's download does not exist for him.
+  grpc::Status other = get(Token(alice, "user"), bob_download.id(), &out);
+  EXPECT_EQ(other.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(get(Token(bob, "user"), alice_download.id(), &out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(get("", alice_download.id(), &out).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+
+  auto list = [&](const std::string& who, int64_t request_id) {
+    v1::ListDownloadsRequest r;
+    r.set_request_id(request_id);
+    v1::ListDownloadsResponse page;
+    EXPECT_TRUE(
+        Call(who, [&](grpc::ClientContext* c) { return stub_->ListDownloads(c, r, &page); }).ok());
+    std::vector<int64_t> ids;
+    for (const v1::Download& d : page.downloads()) ids.push_back(d.id());
+    return ids;
+  };
+  EXPECT_THAT(list(Token(alice, "user"), 0), ::testing::ElementsAre(alice_download.id()));
+  EXPECT_THAT(list(Token(bob, "user"), 0), ::testing::ElementsAre(bob_download.id()));
+  EXPECT_THAT(list(Token(alice, "user"), alice_request), ::testing::ElementsAre(alice_download.id()));
+  EXPECT_THAT(list(Token(alice, "user"), bob_request), ::testing::IsEmpty());  // filtered out
+  EXPECT_THAT(list(Admin(), 0), ::testing::ElementsAre(bob_download.id(), alice_download.id()));
+  EXPECT_THAT(list(Service(), bob_request), ::testing::ElementsAre(bob_download.id()));
+  // A user still cannot act on his download.
+  v1::RetryDownloadRequest retry;
+  retry.set_id(alice_download.id());
+  EXPECT_EQ(Call(Token(alice, "user"),
+                 [&](grpc::ClientContext* c) { return stub_->RetryDownload(c, retry, &out); })
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST_F(DownloadsServiceTest, ListDownloadsPages) {

@@ -20,6 +20,7 @@ absl::StatusOr<RequestInfo> GrpcMediaPeer::GetRequest(int64_t request_id) {
       });
   if (!r.ok()) return r.status();
   RequestInfo info{.id = r->id(),
+                   .user_id = r->user_id(),
                    .media_type = r->media_type(),
                    .tmdb_id = r->tmdb_id(),
                    .imdb_id = r->imdb_id(),
@@ -50,6 +51,11 @@ absl::Status GrpcMediaPeer::ReportProgress(const ProgressReport& report) {
   progress->set_eta_seconds(report.eta_seconds);
   progress->set_stage(report.stage);
   progress->set_message(report.message);
+  for (const auto& [season, episodes] : report.episodes_imported) {
+    media_v1::SeasonSelection* imported = request.add_episodes_imported();
+    imported->set_season_number(season);
+    for (int episode : episodes) imported->add_episode_numbers(episode);
+  }
   return media_
       .Call<media_v1::MediaRequest>(
           absl::StrCat("report the progress of request ", report.request_id), "",

@@ -1,6 +1,8 @@
 #include "services/downloads/importer.h"
 
 #include <filesystem>
+#include <map>
+#include <set>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -87,8 +89,11 @@ absl::Status Importer::Run(const jobs::Job& job) {
         ": set the rename settings' library_root or the setting ",
         request->media_type == "tv" ? "library.tv_path" : "library.movies_path")));
   }
+  // qBittorrent reports its own view of the folder: ours may differ.
+  absl::StatusOr<PathMap> paths = QbittorrentPathMap(settings);
+  if (!paths.ok()) return waiting(paths.status());
   const std::string save_path =
-      !d.save_path.empty() ? d.save_path : settings.String("downloads.path");
+      !d.save_path.empty() ? paths->ToLocal(d.save_path) : settings.String("downloads.path");
 
   std::vector<naming::TorrentFile> torrent_files;
   for (const qbittorrent::TorrentFile& f : *files) {
@@ -120,12 +125,16 @@ absl::Status Importer::Run(const jobs::Job& job) {
   if (!mode.ok()) return GiveUp(d, std::string(mode.status().message()));
 
   std::string title_folder;
+  std::map<int, std::set<int>> episodes_placed;  // series: what this import puts in
   int done = 0;
   for (const naming::ImportFile& file : *selected) {
     naming::NamingContext ctx = context;
     if (file.season) ctx.season = file.season;
     if (!file.episodes.empty()) ctx.episodes = file.episodes;
     if (request->media_type == "tv" && !ctx.season) ctx.season = context.release.season;
+    if (request->media_type == "tv" && file.kind == "video" && ctx.season) {
+      episodes_placed[*ctx.season].insert(ctx.episodes.begin(), ctx.episodes.end());
+    }
     absl::StatusOr<std::string> relative;
     if (rename->enabled) {
       relative = naming::DestinationPath(formats, ctx, options, file.extension);
@@ -207,7 +216,12 @@ absl::Status Importer::Run(const jobs::Job& job) {
   }
   RETURN_IF_ERROR(store_.MarkImported(d.id));
   ASSIGN_OR_RETURN(Download imported, store_.Get(d.id));
-  chain_.Report(imported, kImported, 1, 0, 0, absl::StrCat("in the library: ", library_path), "");
+  std::vector<std::pair<int, std::vector<int>>> episodes;
+  for (const auto& [season, numbers] : episodes_placed) {
+    if (!numbers.empty()) episodes.push_back({season, {numbers.begin(), numbers.end()}});
+  }
+  chain_.Report(imported, kImported, 1, 0, 0, absl::StrCat("in the library: ", library_path), "",
+                std::move(episodes));
   log::Info("download_imported").With("download_id", d.id).With("library_path", library_path);
   return absl::OkStatus();
 }

@@ -31,11 +31,14 @@ class ImporterTest : public testing::ChainTest {
   }
 
   // Attached, added, downloaded and seen complete: the import job waits.
-  Download Downloaded(testing::ReleaseSpec spec) {
+  Download Downloaded(testing::ReleaseSpec spec, const std::string& media_type = "movie") {
+    const std::string name = spec.name;
     qbt_->RegisterRelease(kHash, std::move(spec));
-    request_ = CreateRequest("movie", 603, "Matrix", 1999);
+    request_ = media_type == "tv" ? CreateRequest("tv", 1396, "Breaking Bad", 2008)
+                                  : CreateRequest("movie", 603, "Matrix", 1999);
     EXPECT_THAT(chain_->Submit(request_, ""), IsOk());
-    EXPECT_THAT(chain_->AttachRelease(request_, Magnet(kHash, kRelease)), IsOk());
+    EXPECT_THAT(chain_->AttachRelease(request_, Magnet(kHash, media_type == "tv" ? name : kRelease)),
+                IsOk());
     EXPECT_THAT(RunAdd(), IsOk());
     qbt_->Advance(absl::Seconds(60));
     EXPECT_THAT(Monitor(), IsOk());
@@ -161,6 +164,95 @@ TEST_F(ImporterTest, ResumeAfterAnInterruptedImportDoesNotDuplicateTransfers) {
   EXPECT_EQ(store_->Get(d.id)->state, kImported);
   EXPECT_THAT(plex_.refreshes(), SizeIs(1));
   EXPECT_EQ(media_.statuses(request_).back(), "available");
+}
+
+// Issue 10, TV progress: the import tells kiosk-media which episodes it
+// placed (parsed per file), with the status; kiosk-media decides whether the
+// series is available or partially so.
+TEST_F(ImporterTest, SeriesImportReportsTheEpisodesItPlaced) {
+  Download d = Downloaded({.name = "Breaking.Bad.S01.1080p.BluRay.x264-GRP",
+                           .files = {{"Breaking.Bad.S01E01.1080p.BluRay.x264-GRP.mkv", 64 * 1024},
+                                     {"Breaking.Bad.S01E02.1080p.BluRay.x264-GRP.mkv", 64 * 1024},
+                                     {"Breaking.Bad.S01E03E04.1080p.BluRay.x264-GRP.mkv", 64 * 1024},
+                                     {"Sample/sample.mkv", 1024}},
+                           .speed = 1 << 20},
+                          "tv");
+  ASSERT_THAT(RunImport(), IsOk());
+  EXPECT_EQ(store_->Get(d.id)->state, kImported);
+  std::vector<ProgressReport> reports = media_.reports();
+  ASSERT_FALSE(reports.empty());
+  const ProgressReport& last = reports.back();
+  EXPECT_EQ(last.status, "available");
+  ASSERT_THAT(last.episodes_imported, SizeIs(1));
+  EXPECT_EQ(last.episodes_imported[0].first, 1);
+  EXPECT_EQ(last.episodes_imported[0].second, (std::vector<int>{1, 2, 3, 4}));
+  // Only the import's last report carries them.
+  for (size_t i = 0; i + 1 < reports.size(); ++i) EXPECT_TRUE(reports[i].episodes_imported.empty());
+  int placed = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root_ / "tv")) {
+    placed += entry.is_regular_file() ? 1 : 0;
+  }
+  EXPECT_EQ(placed, 3);
+}
+
+TEST_F(ImporterTest, FilmImportReportsNoEpisodes) {
+  Download d = Downloaded(MatrixRelease());
+  ASSERT_THAT(RunImport(), IsOk());
+  EXPECT_TRUE(media_.reports().back().episodes_imported.empty());
+  EXPECT_EQ(media_.reports().back().status, "available");
+}
+
+// qBittorrent in a container: it saves under /qbt/downloads, which is
+// <root>/downloads here. qbittorrent.path_map maps downloads.path to its
+// view for the add and its save_path back to ours for the import.
+TEST_F(ImporterTest, QbittorrentPathMapTranslatesTheSavePathBothWays) {
+  qbt_->Stop();
+  qbt_ = std::make_unique<testing::QbittorrentDouble>(testing::QbittorrentDoubleOptions{
+      .download_dir = "/qbt/downloads", .path_root = "/qbt/downloads",
+      .disk_root = (root_ / "downloads").string()});
+  ASSERT_THAT(qbt_->Start(), IsOk());
+  settings_.Set("qbittorrent.url", qbt_->Url());
+  settings_.Set("qbittorrent.path_map", absl::StrCat("/qbt/downloads=", (root_ / "downloads").string()));
+  Download d = Downloaded(MatrixRelease());
+  // qBittorrent was told its own path and reports it.
+  ASSERT_TRUE(qbt_->Find(kHash).has_value());
+  EXPECT_EQ(qbt_->Find(kHash)->save_path, "/qbt/downloads");
+  EXPECT_EQ(d.save_path, "/qbt/downloads");
+  EXPECT_TRUE(std::filesystem::exists(root_ / "downloads" / kRelease / (std::string(kRelease) + ".mkv")));
+  ASSERT_THAT(RunImport(), IsOk());
+  EXPECT_EQ(store_->Get(d.id)->state, kImported);
+  EXPECT_THAT(LibraryFiles(), SizeIs(2));
+  auto history = store_->ListTransfers(d.id, 10, 0);
+  ASSERT_THAT(*history, SizeIs(2));
+  for (const TransferRecord& t : *history) {
+    EXPECT_THAT(t.source_path, HasSubstr((root_ / "downloads").string())) << "our path, not qBittorrent's";
+  }
+}
+
+TEST_F(ImporterTest, WithoutThePathMapTheImportWaitsAndABadMapIsNamed) {
+  qbt_->Stop();
+  qbt_ = std::make_unique<testing::QbittorrentDouble>(testing::QbittorrentDoubleOptions{
+      .download_dir = "/qbt/downloads", .path_root = "/qbt/downloads",
+      .disk_root = (root_ / "downloads").string()});
+  ASSERT_THAT(qbt_->Start(), IsOk());
+  settings_.Set("qbittorrent.url", qbt_->Url());
+  settings_.Set("qbittorrent.path_map", absl::StrCat("/qbt/downloads=", (root_ / "downloads").string()));
+  Download d = Downloaded(MatrixRelease());
+  // The map forgotten: qBittorrent's path does not exist here; nothing placed.
+  settings_.Set("qbittorrent.path_map", "");
+  EXPECT_FALSE(RunImport().ok());
+  EXPECT_EQ(store_->Get(d.id)->state, kImporting);
+  EXPECT_THAT(LibraryFiles(), SizeIs(0));
+  // A map that cannot be read names the setting and what to write.
+  settings_.Set("qbittorrent.path_map", "/qbt/downloads");
+  jobs::Job again{.id = 9, .kind = kImportJob, .payload = DownloadPayload(d.id)};
+  EXPECT_THAT(importer_->Run(again),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("qbittorrent.path_map")));
+  EXPECT_THAT(store_->Get(d.id)->stage_message, HasSubstr("qbittorrent.path_map"));
+  // Fixed: the import goes on.
+  settings_.Set("qbittorrent.path_map", absl::StrCat("/qbt/downloads=", (root_ / "downloads").string()));
+  ASSERT_THAT(importer_->Run(again), IsOk());
+  EXPECT_EQ(store_->Get(d.id)->state, kImported);
 }
 
 TEST_F(ImporterTest, NoVideoFailsTheDownloadWithTheReason) {

@@ -27,6 +27,7 @@ bool IsDownloadState(const std::string& state);
 struct Download {
   int64_t id = 0;
   int64_t request_id = 0;
+  int64_t user_id = 0;  // the request's owner; 0 = unknown
   std::string state;
   std::string torrent_hash;  // "" until qBittorrent took the release
   std::string name;

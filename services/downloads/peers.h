@@ -16,6 +16,7 @@ namespace kiosk::downloads {
 // What the import needs of a media request (MediaService.GetRequest).
 struct RequestInfo {
   int64_t id = 0;
+  int64_t user_id = 0;     // who asked
   std::string media_type;  // "movie" or "tv"
   int tmdb_id = 0;
   std::string imdb_id;
@@ -41,6 +42,8 @@ struct ProgressReport {
   std::string stage;    // our download state, or "importing", "awaiting_release"
   std::string message;  // a sentence for people
   std::string reason;   // with failed
+  // Series: the episodes the import placed, season -> episode numbers.
+  std::vector<std::pair<int, std::vector<int>>> episodes_imported;
 };
 
 class MediaPeer {

@@ -21,11 +21,12 @@ constexpr char kDownloadColumns[] =
     "download_speed, coalesce(eta_seconds, 0), coalesce(client_state, ''), coalesce(error, ''), "
     "coalesce(stage_message, ''), coalesce(reported_status, ''), ratio, seeding_seconds, "
     "coalesce(library_path, ''), attempts, " KIOSK_EPOCH("created_at") ", " KIOSK_EPOCH(
-        "updated_at") ", " KIOSK_EPOCH("completed_at") ", " KIOSK_EPOCH("last_progress_at") ", " KIOSK_EPOCH("stalled_since") ", " KIOSK_EPOCH("plex_refreshed_at") ", " KIOSK_EPOCH("imported_at") ", " KIOSK_EPOCH("client_removed_at");
+        "updated_at") ", " KIOSK_EPOCH("completed_at") ", " KIOSK_EPOCH("last_progress_at") ", " KIOSK_EPOCH("stalled_since") ", " KIOSK_EPOCH("plex_refreshed_at") ", " KIOSK_EPOCH("imported_at") ", " KIOSK_EPOCH("client_removed_at") ", coalesce(user_id, 0)";
 
 const std::string kSubmitSql =
-    "INSERT INTO downloads.downloads (request_id, state, source) "
-    "VALUES ($1, CASE WHEN $2::text IS NULL THEN 'awaiting_release' ELSE 'queued' END, $2) "
+    "INSERT INTO downloads.downloads (request_id, state, source, user_id) "
+    "VALUES ($1, CASE WHEN $2::text IS NULL THEN 'awaiting_release' ELSE 'queued' END, $2, "
+    "nullif($3::bigint, 0)) "
     "ON CONFLICT (request_id) DO NOTHING RETURNING id";
 const std::string kFindByRequestSql =
     absl::StrCat("SELECT ", kDownloadColumns, " FROM downloads.downloads WHERE request_id = $1");
@@ -34,7 +35,7 @@ const std::string kGetSql =
 const std::string kListSql = absl::StrCat(
     "SELECT ", kDownloadColumns,
     " FROM downloads.downloads WHERE ($1 = '' OR state = $1) AND ($2 = 0 OR request_id = $2) "
-    "AND ($3 = 0 OR id < $3) ORDER BY id DESC LIMIT $4");
+    "AND ($3 = 0 OR id < $3) AND ($5 = 0 OR user_id = $5) ORDER BY id DESC LIMIT $4");
 const std::string kAttachReleaseSql = absl::StrCat(
     "UPDATE downloads.downloads SET source = $2, state = 'queued', stage_message = NULL, "
     "updated_at = now() WHERE request_id = $1 AND state = 'awaiting_release' RETURNING ",
@@ -190,6 +191,7 @@ Download ReadDownload(const pqxx::row& row) {
   d.plex_refreshed_at = OptionalEpoch(row[26]);
   d.imported_at = OptionalEpoch(row[27]);
   d.client_removed_at = OptionalEpoch(row[28]);
+  d.user_id = row[29].as<int64_t>();
   return d;
 }
 
@@ -253,13 +255,14 @@ absl::Status DownloadNotFound(int64_t id) {
 
 }  // namespace
 
-absl::StatusOr<Download> PgDownloadStore::Submit(int64_t request_id, const std::string& release) {
+absl::StatusOr<Download> PgDownloadStore::Submit(int64_t request_id, const std::string& release,
+                                                 int64_t user_id) {
   absl::StatusOr<Download> result =
       db::WithConnection(pool_, "taking the request in charge",
                          [&](pqxx::connection& conn) -> absl::StatusOr<Download> {
                            pqxx::work tx(conn);
                            pqxx::result inserted =
-                               tx.exec_params(kSubmitSql, request_id, NullIfEmpty(release));
+                               tx.exec_params(kSubmitSql, request_id, NullIfEmpty(release), user_id);
                            if (!inserted.empty() && !release.empty()) {
                              RETURN_IF_ERROR(EnqueueAdd(queue_, tx, inserted[0][0].as<int64_t>()));
                            }
@@ -333,11 +336,11 @@ absl::StatusOr<Download> PgDownloadStore::Get(int64_t id) {
 
 absl::StatusOr<std::vector<Download>> PgDownloadStore::List(const std::string& state,
                                                             int64_t request_id, int limit,
-                                                            int64_t before_id) {
+                                                            int64_t before_id, int64_t user_id) {
   return db::WithConnection(pool_, "listing downloads", [&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
     std::vector<Download> out;
-    for (const pqxx::row& row : tx.exec_params(kListSql, state, request_id, before_id, limit)) {
+    for (const pqxx::row& row : tx.exec_params(kListSql, state, request_id, before_id, limit, user_id)) {
       out.push_back(ReadDownload(row));
     }
     return out;

@@ -26,8 +26,9 @@ class PgDownloadStore {
   // The request's download, created when missing: awaiting_release without
   // a release, queued (add_torrent enqueued) with one. An existing download
   // is answered as it is (idempotent). FAILED_PRECONDITION when the request
-  // does not exist.
-  absl::StatusOr<Download> Submit(int64_t request_id, const std::string& release);
+  // does not exist. `user_id` is the request's owner (0 = unknown).
+  absl::StatusOr<Download> Submit(int64_t request_id, const std::string& release,
+                                  int64_t user_id = 0);
   // awaiting_release -> queued with `release`, add_torrent enqueued.
   // NOT_FOUND (no download for the request), FAILED_PRECONDITION (it has a
   // release already).
@@ -36,8 +37,9 @@ class PgDownloadStore {
   absl::StatusOr<Download> Retry(int64_t id, const std::string& release);
 
   absl::StatusOr<Download> Get(int64_t id);
+  // `user_id` != 0: only the downloads of that user's requests.
   absl::StatusOr<std::vector<Download>> List(const std::string& state, int64_t request_id,
-                                             int limit, int64_t before_id);
+                                             int limit, int64_t before_id, int64_t user_id = 0);
 
   // qBittorrent took the release: hash recorded, a monitor pass enqueued.
   absl::Status SetTorrentAdded(int64_t id, const std::string& hash, const std::string& name);

@@ -2,6 +2,13 @@
 
 namespace kiosk::downloads {
 
+absl::StatusOr<PathMap> QbittorrentPathMap(const server::SettingValues& settings) {
+  absl::StatusOr<PathMap> map =
+      PathMap::Parse(settings.String("qbittorrent.path_map"), "qbittorrent.path_map", "qBittorrent");
+  if (!map.ok()) return absl::FailedPreconditionError(map.status().message());
+  return map;
+}
+
 absl::StatusOr<qbittorrent::QbittorrentClient*> TorrentClients::For(
     const server::SettingValues& settings) {
   const std::string url = settings.String("qbittorrent.url");

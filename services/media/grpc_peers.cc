@@ -44,9 +44,11 @@ absl::StatusOr<std::vector<PlexPresence>> GrpcPlexLibrary::Lookup(
 GrpcDownloadsDesk::GrpcDownloadsDesk(server::PeerClient peer)
     : peer_(std::move(peer)), stub_(downloads_v1::DownloadsService::NewStub(peer_.channel())) {}
 
-absl::Status GrpcDownloadsDesk::Submit(int64_t request_id, const std::string& request_id_header) {
+absl::Status GrpcDownloadsDesk::Submit(int64_t request_id, int64_t user_id,
+                                       const std::string& request_id_header) {
   downloads_v1::SubmitRequestRequest request;
   request.set_request_id(request_id);
+  request.set_user_id(user_id);
   return peer_
       .Call<downloads_v1::Download>(
           absl::StrCat("hand request ", request_id, " to kiosk-downloads"), request_id_header,

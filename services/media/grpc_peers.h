@@ -29,7 +29,8 @@ class GrpcPlexLibrary final : public PlexLibrary {
 class GrpcDownloadsDesk final : public DownloadsDesk {
  public:
   explicit GrpcDownloadsDesk(server::PeerClient peer);
-  absl::Status Submit(int64_t request_id, const std::string& request_id_header) override;
+  absl::Status Submit(int64_t request_id, int64_t user_id,
+                      const std::string& request_id_header) override;
 
  private:
   server::PeerClient peer_;

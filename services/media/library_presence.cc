@@ -15,40 +15,29 @@ absl::StatusOr<std::vector<TitleKey>> LibraryPresence::Tracked(const auth::Calle
   return store_.TrackedTitles();
 }
 
-absl::StatusOr<std::string> LibraryPresence::Target(const MediaRequest& request,
-                                                    const PlexPresence& plex) {
-  bool shown = request.status == kAvailable || request.status == kPartiallyAvailable;
-  if (!plex.present) return shown ? std::string(kPending) : std::string();
-  if (request.media_type == "movie") return std::string(kAvailable);
-
-  std::map<int, std::set<int>> held;
-  for (const SeasonSelection& s : plex.seasons) {
-    held[s.season_number].insert(s.episode_numbers.begin(), s.episode_numbers.end());
-  }
-  std::vector<SeasonSelection> wanted = request.seasons;
-  if (wanted.empty()) {  // the whole series: every season but the specials
-    absl::StatusOr<TmdbDetails> details = tmdb_.Details("tv", request.tmdb_id, "en-US");
-    if (!details.ok()) return details.status();
-    for (const TmdbSeason& s : details->seasons) {
-      if (s.season_number > 0) wanted.push_back({s.season_number, {}});
+TransitionPlan LibraryPresence::Target(const MediaRequest& request, const PlexPresence& plex,
+                                      const EpisodeSet* requested) {
+  const bool shown = request.status == kAvailable || request.status == kPartiallyAvailable;
+  TransitionPlan plan{shown ? std::string(kPending) : std::string(), "no longer in Plex",
+                      std::nullopt};
+  if (!plex.present) {
+    // Gone: its episodes with it (the count of those asked stays).
+    if (shown && !request.available_episodes.empty()) {
+      plan.episodes = EpisodeTally{request.episodes_requested, {}};
     }
+    return plan;
   }
-  int asked = 0, there = 0;
-  for (const SeasonSelection& s : wanted) {
-    std::vector<int> episodes = s.episode_numbers;
-    if (episodes.empty()) {
-      absl::StatusOr<int> count = tmdb_.SeasonEpisodeCount(request.tmdb_id, s.season_number);
-      if (!count.ok()) return count.status();
-      for (int e = 1; e <= *count; ++e) episodes.push_back(e);
-    }
-    for (int e : episodes) {
-      ++asked;
-      if (held[s.season_number].count(e)) ++there;
-    }
+  plan.reason = "found in Plex";
+  if (request.media_type == "movie" || requested == nullptr) {
+    plan.to = request.media_type == "movie" ? kAvailable : "";
+    return plan;
   }
-  if (asked > 0 && there == asked) return std::string(kAvailable);
-  if (there > 0) return std::string(kPartiallyAvailable);
-  return shown ? std::string(kPending) : std::string();
+  // Episodes imported earlier count until Plex lists them too.
+  plan.episodes = Tally(*requested, ToEpisodeSet(request.available_episodes),
+                        ToEpisodeSet(plex.seasons));
+  const std::string series = SeriesStatus(*plan.episodes);
+  if (!series.empty()) plan.to = series;
+  return plan;
 }
 
 absl::StatusOr<int> LibraryPresence::Report(const auth::Caller& caller,
@@ -78,32 +67,43 @@ absl::StatusOr<int> LibraryPresence::Report(const auth::Caller& caller,
         store_.TrackedRequests(plex.key.media_type, plex.key.tmdb_id);
     if (!requests.ok()) return requests.status();
     for (const MediaRequest& request : *requests) {
-      absl::StatusOr<std::string> target = Target(request, plex);
-      if (!target.ok()) {
-        log::Warn("presence_skipped").With("id", request.id)
-            .With("error", target.status().message());
-        continue;
+      std::optional<EpisodeSet> requested;
+      if (request.media_type == "tv" && plex.present) {
+        absl::StatusOr<EpisodeSet> wanted = RequestedEpisodes(request, tmdb_);
+        if (!wanted.ok()) {
+          log::Warn("presence_skipped").With("id", request.id)
+              .With("error", wanted.status().message());
+          continue;
+        }
+        requested = *std::move(wanted);
       }
-      if (target->empty() || *target == request.status ||
-          !IsAllowedTransition(request.status, *target)) {
-        continue;
-      }
-      std::string reason = *target == kPending ? "no longer in Plex" : "found in Plex";
+      const EpisodeSet* wanted = requested ? &*requested : nullptr;
+      // Decides again under the lock: another report or an import may have
+      // moved it meanwhile.
+      auto decide = [&](const MediaRequest& current) -> TransitionPlan {
+        TransitionPlan plan = Target(current, plex, wanted);
+        if (plan.to.empty() || !IsAllowedTransition(current.status, plan.to)) {
+          plan.to = current.status;
+        }
+        if (plan.episodes && plan.episodes->requested == current.episodes_requested &&
+            ToEpisodeSet(plan.episodes->available) == ToEpisodeSet(current.available_episodes)) {
+          plan.episodes.reset();  // nothing new
+        }
+        return plan;
+      };
+      const TransitionPlan first = decide(request);
+      if (first.to == request.status && !first.episodes) continue;
       absl::StatusOr<MediaRequest> moved = store_.Transition(
           request.id,
           [&](const MediaRequest& current) -> absl::StatusOr<TransitionPlan> {
-            // Re-checked under the lock: another report may have moved it.
-            if (current.status == *target || !IsAllowedTransition(current.status, *target)) {
-              return TransitionPlan{current.status, "", std::nullopt};
-            }
-            return TransitionPlan{*target, reason, std::nullopt};
+            return decide(current);
           },
           ActorOf(caller), clock_());
       if (!moved.ok()) {
         if (absl::IsNotFound(moved.status())) continue;  // deleted meanwhile
         return moved.status();
       }
-      if (moved->status == *target) ++changed;
+      if (moved->status != request.status) ++changed;
     }
   }
   return changed;

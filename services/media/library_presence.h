@@ -1,8 +1,10 @@
 // What kiosk-plex reports about the library becomes request statuses here:
 // a film present -> available; a series -> available when every requested
-// season has all its episodes (episode counts from TMDB), partially_available
-// when only some are there; a title gone from Plex takes its available or
-// partially_available requests back to pending. Each move goes through the
+// episode is in (episode counts from TMDB; in = found in Plex now or imported
+// by kiosk-downloads before), partially_available when only some are, and
+// the request's episode counts follow; a title gone from Plex takes its
+// available or partially_available requests back to pending, their episodes
+// out. Each move goes through the
 // state machine and is recorded with kiosk-plex as its actor.
 //
 //   LibraryPresence presence(store, tmdb);
@@ -16,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
 #include "common/auth/caller.h"
+#include "services/media/episode_progress.h"
 #include "services/media/request_store.h"
 #include "services/media/tmdb_client.h"
 
@@ -38,8 +41,10 @@ class LibraryPresence {
                              bool complete);
 
  private:
-  // The status the request should have given what Plex holds; "" = keep.
-  absl::StatusOr<std::string> Target(const MediaRequest& request, const PlexPresence& plex);
+  // What the request should become given what Plex holds: its status ("" =
+  // keep) and, for a series, its episodes. `requested`: a series' episodes.
+  static TransitionPlan Target(const MediaRequest& request, const PlexPresence& plex,
+                               const EpisodeSet* requested);
 
   RequestStore& store_;
   TmdbApi& tmdb_;

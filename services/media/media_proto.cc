@@ -1,5 +1,7 @@
 #include "services/media/media_proto.h"
 
+#include "services/media/episode_progress.h"
+
 namespace kiosk::media {
 namespace {
 
@@ -54,6 +56,9 @@ void ToProto(const MediaRequest& r, v1::MediaRequest* out) {
   progress->set_message(r.progress.message);
   if (r.progress.updated_at) SetTime(*r.progress.updated_at, progress->mutable_updated_at());
   out->set_poster_path(r.poster_path);
+  out->set_episodes_requested(r.episodes_requested);
+  out->set_episodes_available(CountEpisodes(r.available_episodes));
+  ToProto(r.available_episodes, out->mutable_available_episodes());
 }
 
 void ToProto(const Transition& t, v1::RequestTransition* out) {

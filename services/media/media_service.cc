@@ -251,7 +251,8 @@ grpc::ServerUnaryReactor* MediaServiceImpl::ReportRequestProgress(
     std::optional<RequestProgress> progress;
     if (request->has_progress()) progress = FromProto(request->progress());
     return Answer(logic_.workflow.ReportProgress(caller, request->request_id(), request->status(),
-                                                 progress, request->reason()),
+                                                 progress, request->reason(),
+                                                 FromProto(request->episodes_imported())),
                   response);
   });
 }

@@ -413,6 +413,7 @@ TEST_F(MediaServiceTest, RequestIsPendingUntilApprovedAndApprovalQueuesOneJob) {
   // The job hands it to kiosk-downloads and moves it to processing.
   ASSERT_TRUE(RunRequestJob(created.id()).ok());
   EXPECT_THAT(downloads_.submitted(), ElementsAre(created.id()));
+  EXPECT_EQ(downloads_.owner_of(created.id()), created.user_id());  // who may read the download
   v1::GetRequestRequest get;
   get.set_id(created.id());
   v1::MediaRequest now;
@@ -825,6 +826,21 @@ TEST_F(MediaServiceTest, PlexPresenceMakesRequestsAvailableAndTakesThemBack) {
   EXPECT_EQ(status_of(lupin), "partially_available");
   EXPECT_EQ(status_of(breaking), "available");
   EXPECT_EQ(status_of(waiting), "pending");
+  auto request_of = [&](int64_t id) {
+    v1::GetRequestRequest get;
+    get.set_id(id);
+    v1::MediaRequest got;
+    EXPECT_TRUE(Call(&Stub::GetRequest, Token(admin_id_), get, &got).ok());
+    return got;
+  };
+  v1::MediaRequest lupin_now = request_of(lupin);
+  EXPECT_EQ(lupin_now.episodes_requested(), 5);  // season 1 as TMDB lists it
+  EXPECT_EQ(lupin_now.episodes_available(), 3);
+  ASSERT_EQ(lupin_now.available_episodes_size(), 1);
+  EXPECT_THAT(lupin_now.available_episodes(0).episode_numbers(), ElementsAre(1, 2, 3));
+  EXPECT_EQ(request_of(breaking).episodes_requested(), 62);  // the whole series, no specials
+  EXPECT_EQ(request_of(breaking).episodes_available(), 62);
+  EXPECT_EQ(request_of(film).episodes_requested(), 0);
 
   v1::ReportLibraryPresenceRequest more;
   presence(more, "tv", 96677, {{1, 5}});
@@ -841,6 +857,8 @@ TEST_F(MediaServiceTest, PlexPresenceMakesRequestsAvailableAndTakesThemBack) {
   EXPECT_EQ(status_of(film), "available");
   EXPECT_EQ(status_of(lupin), "pending");
   EXPECT_EQ(status_of(breaking), "pending");
+  EXPECT_EQ(request_of(lupin).episodes_available(), 0);  // gone with the series
+  EXPECT_EQ(request_of(lupin).episodes_requested(), 5);
 
   v1::ListRequestHistoryRequest history_request;
   history_request.set_id(lupin);
@@ -854,6 +872,80 @@ TEST_F(MediaServiceTest, PlexPresenceMakesRequestsAvailableAndTakesThemBack) {
 
   EXPECT_EQ(Call(&Stub::ReportLibraryPresence, Token(admin_id_), full, &changed).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(MediaServiceTest, ImportedEpisodesMakeASeriesPartiallyAvailableUntilPlexHasTheRest) {
+  v1::MediaRequest out;
+  ASSERT_TRUE(Create(alice_, "tv", 96677, "fr", &out, {{1, {}}}).ok());  // season 1: 5 episodes
+  const int64_t lupin = out.id();
+  ASSERT_TRUE(Approve(lupin, &out).ok());
+  ASSERT_TRUE(Progress(lupin, "importing", &out).ok());
+  EXPECT_EQ(out.episodes_requested(), 0);  // not counted before an import
+
+  auto report = [&](int64_t id, const std::string& status,
+                    std::vector<std::pair<int, std::vector<int>>> episodes, v1::MediaRequest* got) {
+    v1::ReportRequestProgressRequest request;
+    request.set_request_id(id);
+    request.set_status(status);
+    for (const auto& [season, numbers] : episodes) {
+      v1::SeasonSelection* s = request.add_episodes_imported();
+      s->set_season_number(season);
+      for (int e : numbers) s->add_episode_numbers(e);
+    }
+    return Call(&Stub::ReportRequestProgress, ServiceToken("kiosk-downloads"), request, got);
+  };
+  // The import placed episodes 1 and 2 (and a special nobody asked for).
+  ASSERT_TRUE(report(lupin, "available", {{1, {2, 1}}, {0, {1}}}, &out).ok());
+  EXPECT_EQ(out.status(), "partially_available");
+  EXPECT_EQ(out.episodes_requested(), 5);
+  EXPECT_EQ(out.episodes_available(), 2);
+  ASSERT_EQ(out.available_episodes_size(), 1);
+  EXPECT_EQ(out.available_episodes(0).season_number(), 1);
+  EXPECT_THAT(out.available_episodes(0).episode_numbers(), ElementsAre(1, 2));
+
+  // Plex then finds 3 to 5: with the imported ones, every episode is in.
+  v1::ReportLibraryPresenceRequest presence;
+  v1::TitlePresence* title = presence.add_titles();
+  title->mutable_title()->set_media_type("tv");
+  title->mutable_title()->set_tmdb_id(96677);
+  title->set_present(true);
+  v1::SeasonSelection* season = title->add_seasons();
+  season->set_season_number(1);
+  for (int e : {3, 4, 5}) season->add_episode_numbers(e);
+  v1::ReportLibraryPresenceResponse changed;
+  ASSERT_TRUE(
+      Call(&Stub::ReportLibraryPresence, ServiceToken("kiosk-plex"), presence, &changed).ok());
+  EXPECT_EQ(changed.requests_changed(), 1);
+  v1::GetRequestRequest get;
+  get.set_id(lupin);
+  ASSERT_TRUE(Call(&Stub::GetRequest, Token(alice_), get, &out).ok());
+  EXPECT_EQ(out.status(), "available");
+  EXPECT_EQ(out.episodes_available(), 5);
+
+  // Explicit episodes: only those count, whatever else the release held.
+  ASSERT_TRUE(Create(bob_, "tv", 1396, "en", &out, {{2, {1, 2}}}).ok());
+  const int64_t breaking = out.id();
+  ASSERT_TRUE(Approve(breaking, &out).ok());
+  ASSERT_TRUE(Progress(breaking, "importing", &out).ok());
+  ASSERT_TRUE(report(breaking, "", {{2, {1}}}, &out).ok());  // episodes only
+  EXPECT_EQ(out.status(), "importing");
+  EXPECT_EQ(out.episodes_requested(), 2);
+  EXPECT_EQ(out.episodes_available(), 1);
+  ASSERT_TRUE(report(breaking, "available", {{2, {2, 3}}}, &out).ok());
+  EXPECT_EQ(out.status(), "available");
+  EXPECT_EQ(out.episodes_available(), 2);
+
+  // Nonsense episode numbers are refused with what is wrong.
+  grpc::Status bad = report(breaking, "", {{2, {0}}}, &out);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(bad.error_message(), HasSubstr("episode numbers start at 1"));
+
+  // A film has no episodes: "available" stays available.
+  v1::MediaRequest film = MustCreate(alice_, "movie", 194);
+  ASSERT_TRUE(Approve(film.id(), &out).ok());
+  ASSERT_TRUE(Progress(film.id(), "available", &out).ok());
+  EXPECT_EQ(out.status(), "available");
+  EXPECT_EQ(out.episodes_requested(), 0);
 }
 
 TEST_F(MediaServiceTest, CountUserRequestsStillServesKioskUsers) {

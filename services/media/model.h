@@ -19,6 +19,12 @@ struct SeasonSelection {
   std::vector<int> episode_numbers;
 };
 
+// Per-episode progress of a series request.
+struct EpisodeTally {
+  int requested = 0;                            // episodes the request covers; 0 = unknown
+  std::vector<SeasonSelection> available;       // the requested ones that are in
+};
+
 struct RequestProgress {
   double percent = 0;
   int64_t speed = 0;        // bytes per second
@@ -50,6 +56,9 @@ struct MediaRequest {
   absl::Time updated_at;
   RequestProgress progress;
   std::string poster_path;
+  // Series: see EpisodeTally.
+  int episodes_requested = 0;
+  std::vector<SeasonSelection> available_episodes;
 };
 
 // Who moved a request: a user (admin or owner) or a service.

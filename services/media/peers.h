@@ -25,8 +25,10 @@ class PlexLibrary {
 class DownloadsDesk {
  public:
   virtual ~DownloadsDesk() = default;
-  // DownloadsService.SubmitRequest; idempotent per request.
-  virtual absl::Status Submit(int64_t request_id, const std::string& request_id_header) = 0;
+  // DownloadsService.SubmitRequest with the request's owner (who may then
+  // read its download); idempotent per request.
+  virtual absl::Status Submit(int64_t request_id, int64_t user_id,
+                              const std::string& request_id_header) = 0;
 };
 
 // kiosk-users: role, auto-approve, language and quota overrides of a user.

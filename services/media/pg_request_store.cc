@@ -28,7 +28,8 @@ using nlohmann::json;
   "(extract(epoch FROM updated_at) * 1000000)::bigint AS updated_at_us, progress_percent, "    \
   "progress_speed, progress_eta, progress_stage, progress_message, "                           \
   "(extract(epoch FROM progress_updated_at) * 1000000)::bigint AS progress_at_us, "            \
-  "coalesce(poster_path, '') AS poster_path"
+  "coalesce(poster_path, '') AS poster_path, episodes_requested, "                             \
+  "available_episodes::text AS available_episodes"
 
 constexpr char kSelectRequestSql[] =
     "SELECT " KIOSK_REQUEST_COLUMNS " FROM media.media_requests WHERE id = $1";
@@ -82,6 +83,12 @@ constexpr char kUpdateProgressSql[] = R"sql(
 UPDATE media.media_requests SET
   progress_percent = $2, progress_speed = $3, progress_eta = $4, progress_stage = $5,
   progress_message = $6, progress_updated_at = $7::timestamptz, updated_at = $7::timestamptz
+WHERE id = $1)sql";
+
+constexpr char kUpdateEpisodesSql[] = R"sql(
+UPDATE media.media_requests SET
+  episodes_requested = $2, available_episodes = coalesce(nullif($3, '')::jsonb, '[]'::jsonb),
+  updated_at = $4::timestamptz
 WHERE id = $1)sql";
 
 constexpr char kDeleteRequestSql[] = "DELETE FROM media.media_requests WHERE id = $1";
@@ -194,6 +201,8 @@ MediaRequest RowToRequest(const pqxx::row& row) {
   r.progress.message = row["progress_message"].as<std::string>();
   if (!row["progress_at_us"].is_null()) r.progress.updated_at = FromMicros(row["progress_at_us"]);
   r.poster_path = row["poster_path"].as<std::string>();
+  r.episodes_requested = row["episodes_requested"].as<int>();
+  r.available_episodes = ParseSeasons(row["available_episodes"].as<std::string>());
   return r;
 }
 
@@ -373,6 +382,10 @@ absl::StatusOr<MediaRequest> PgRequestStore::Transition(int64_t id,
           const RequestProgress& p = *plan->progress;
           tx.exec_params(kUpdateProgressSql, id, p.percent, p.speed, p.eta_seconds, p.stage,
                          p.message, TimeText(now));
+        }
+        if (plan->episodes) {
+          tx.exec_params(kUpdateEpisodesSql, id, plan->episodes->requested,
+                         SeasonsJson(plan->episodes->available), TimeText(now));
         }
         if (plan->to != current.status) {
           tx.exec_params(kUpdateStatusSql, id, plan->to, plan->reason, actor.user_id,

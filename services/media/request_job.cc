@@ -22,7 +22,7 @@ absl::Status RequestJob::Run(const jobs::Job& job) {
     log::Info("request_job_skipped").With("id", id).With("status", request->status);
     return absl::OkStatus();
   }
-  if (absl::Status s = downloads_.Submit(id, trace); !s.ok()) return s;
+  if (absl::Status s = downloads_.Submit(id, request->user_id, trace); !s.ok()) return s;
   absl::StatusOr<MediaRequest> moved = store_.Transition(
       id,
       [](const MediaRequest& current) -> absl::StatusOr<TransitionPlan> {

@@ -37,6 +37,7 @@ struct TransitionPlan {
   std::string to;  // the new status; the current one = no status change
   std::string reason;
   std::optional<RequestProgress> progress;  // replaces the progress when set
+  std::optional<EpisodeTally> episodes;     // replaces the episode counts when set
 };
 using TransitionDecision = std::function<absl::StatusOr<TransitionPlan>(const MediaRequest&)>;
 

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/log/log.h"
+#include "services/media/episode_progress.h"
 #include "services/media/request_status.h"
 
 namespace kiosk::media {
@@ -304,7 +305,8 @@ absl::Status RequestWorkflow::Delete(const auth::Caller& caller, int64_t id) {
 
 absl::StatusOr<MediaRequest> RequestWorkflow::ReportProgress(
     const auth::Caller& caller, int64_t id, const std::string& status,
-    const std::optional<RequestProgress>& progress, const std::string& reason) {
+    const std::optional<RequestProgress>& progress, const std::string& reason,
+    const std::vector<SeasonSelection>& episodes_imported) {
   if (absl::Status s = auth::RequireService(caller); !s.ok()) return s;
   if (id <= 0) return absl::InvalidArgumentError("request_id must be a request id (> 0)");
   static const std::set<std::string> kDownloadStatuses = {
@@ -314,9 +316,10 @@ absl::StatusOr<MediaRequest> RequestWorkflow::ReportProgress(
         "status \"", status, "\" is not one kiosk-downloads reports; use one of: ",
         absl::StrJoin(kDownloadStatuses, ", "), " (or \"\" for progress only)"));
   }
-  if (status.empty() && !progress) {
-    return absl::InvalidArgumentError("give a status, a progress, or both");
+  if (status.empty() && !progress && episodes_imported.empty()) {
+    return absl::InvalidArgumentError("give a status, a progress, episodes imported, or some of them");
   }
+  if (absl::Status s = CheckEpisodes(episodes_imported, "episodes_imported"); !s.ok()) return s;
   if (progress && (progress->percent < 0 || progress->percent > 100 || progress->speed < 0 ||
                    progress->eta_seconds < 0)) {
     return absl::InvalidArgumentError(
@@ -326,17 +329,43 @@ absl::StatusOr<MediaRequest> RequestWorkflow::ReportProgress(
     return absl::InvalidArgumentError(
         absl::StrCat("reason is limited to ", kMaxReasonBytes, " characters"));
   }
+  // A series counts its episodes: which it covers needs TMDB, asked before
+  // the row lock is taken.
+  std::optional<EpisodeSet> requested;
+  if (!episodes_imported.empty() || status == kAvailable) {
+    absl::StatusOr<MediaRequest> before = store_.Get(id);
+    if (!before.ok()) return before.status();
+    if (before->media_type == "tv") {
+      absl::StatusOr<EpisodeSet> wanted = RequestedEpisodes(*before, tmdb_);
+      if (wanted.ok()) {
+        requested = *std::move(wanted);
+      } else {  // the status goes as reported; the next Plex report counts the episodes
+        log::Warn("episodes_not_counted").With("id", id).With("error", wanted.status().message());
+      }
+    }
+  }
+  const EpisodeSet imported = ToEpisodeSet(episodes_imported);
   return store_.Transition(
       id,
       [&](const MediaRequest& current) -> absl::StatusOr<TransitionPlan> {
         std::string to = status.empty() ? current.status : status;
+        std::optional<EpisodeTally> episodes;
+        if (requested) {
+          episodes = Tally(*requested, ToEpisodeSet(current.available_episodes), imported);
+          // "available" from the import means "this download is in": the
+          // series is available only when every requested episode is.
+          const std::string series = SeriesStatus(*episodes);
+          if ((to == kAvailable || to == kPartiallyAvailable) && !series.empty()) to = series;
+        }
         if (to != current.status) {
           if (absl::Status s = CheckTransition(current.status, to); !s.ok()) return s;
-        } else if (!progress) {
+        } else if (!progress && !episodes) {
           return absl::FailedPreconditionError(
               absl::StrCat("request ", id, " is already ", current.status));
         }
-        return TransitionPlan{to, reason, progress};
+        TransitionPlan plan{to, reason, progress};
+        plan.episodes = std::move(episodes);
+        return plan;
       },
       ActorOf(caller), clock_());
 }

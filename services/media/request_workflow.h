@@ -74,7 +74,8 @@ class RequestWorkflow {
   absl::StatusOr<MediaRequest> ReportProgress(const auth::Caller& caller, int64_t id,
                                               const std::string& status,
                                               const std::optional<RequestProgress>& progress,
-                                              const std::string& reason);
+                                              const std::string& reason,
+                                              const std::vector<SeasonSelection>& episodes_imported = {});
 
  private:
   // The request if the caller may see it; NOT_FOUND otherwise.

@@ -1,10 +1,9 @@
 // Translates paths between what Plex sees and what plex-kiosk sees, when
-// the library is mounted at different places (containers). The setting
-// plex.path_map reads "<Plex path>=<local path>;...", e.g.
-// "/data/movies=/srv/media/movies;/data/tv=/srv/tv". A prefix matches whole
-// path components only ("/data/tv" does not match "/data/tvshows"); the
-// longest matching prefix wins; a path no prefix matches is the same on both
-// sides.
+// the library is mounted at different places (containers): the setting
+// plex.path_map, "<Plex path>=<local path>;...", e.g.
+// "/data/movies=/srv/media/movies;/data/tv=/srv/tv". The rules (whole
+// components, longest prefix) are common/path_map.h's, shared with
+// qbittorrent.path_map.
 //
 //   ASSIGN_OR_RETURN(PathMap map, PathMap::Parse(settings.String("plex.path_map")));
 //   std::string plex_path = map.ToPlex("/srv/media/movies/Film (2020)");
@@ -12,29 +11,31 @@
 #define KIOSK_SERVICES_PLEX_PATH_MAP_H_
 
 #include <string>
-#include <utility>
-#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/path_map.h"
 
 namespace kiosk::plex {
 
-// True when `path` is `prefix` or lies under it (whole components).
-bool PathHasPrefix(absl::string_view path, absl::string_view prefix);
+using ::kiosk::PathHasPrefix;
 
 class PathMap {
  public:
   PathMap() = default;
   // INVALID_ARGUMENT naming the bad entry (no "=", a side not absolute).
-  static absl::StatusOr<PathMap> Parse(absl::string_view text);
+  static absl::StatusOr<PathMap> Parse(absl::string_view text) {
+    absl::StatusOr<::kiosk::PathMap> map = ::kiosk::PathMap::Parse(text, "plex.path_map", "Plex");
+    if (!map.ok()) return map.status();
+    return PathMap(*std::move(map));
+  }
 
-  std::string ToPlex(absl::string_view local_path) const;
-  std::string ToLocal(absl::string_view plex_path) const;
+  std::string ToPlex(absl::string_view local_path) const { return map_.ToRemote(local_path); }
+  std::string ToLocal(absl::string_view plex_path) const { return map_.ToLocal(plex_path); }
 
  private:
-  // (plex, local), trailing slashes removed.
-  std::vector<std::pair<std::string, std::string>> entries_;
+  explicit PathMap(::kiosk::PathMap map) : map_(std::move(map)) {}
+  ::kiosk::PathMap map_;
 };
 
 }  // namespace kiosk::plex

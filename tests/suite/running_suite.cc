@@ -70,6 +70,7 @@ absl::StatusOr<std::unique_ptr<RunningSuite>> RunningSuite::Start(SuiteOptions o
     std::map<std::string, std::string> own = env;
     own["DATABASE_URL"] = url;
     own["LISTEN_ADDR"] = suite->addresses_[binary];
+    suite->envs_[binary] = own;
     absl::StatusOr<Subprocess> proc = Subprocess::Start({BinaryPath(binary)}, own);
     if (!proc.ok()) return proc.status();
     suite->processes_.emplace_back(binary, *std::move(proc));
@@ -104,6 +105,30 @@ std::string RunningSuite::gateway_url() const {
 std::string RunningSuite::address(const std::string& binary) const {
   auto it = addresses_.find(binary);
   return it == addresses_.end() ? "" : it->second;
+}
+
+absl::Status RunningSuite::Crash(const std::string& binary) {
+  for (auto& [name, proc] : processes_) {
+    if (name != binary || proc.Wait(absl::ZeroDuration()).has_value()) continue;  // dead already
+    proc.Signal(SIGKILL);
+    if (!proc.Wait(absl::Seconds(10)).has_value()) {
+      return absl::InternalError(absl::StrCat(binary, " survived SIGKILL"));
+    }
+    return absl::OkStatus();
+  }
+  return absl::NotFoundError(absl::StrCat("no running ", binary, " in the suite"));
+}
+
+absl::Status RunningSuite::Restart(const std::string& binary) {
+  auto env = envs_.find(binary);
+  if (env == envs_.end()) return absl::NotFoundError(absl::StrCat("no ", binary, " in the suite"));
+  absl::StatusOr<Subprocess> proc = Subprocess::Start({BinaryPath(binary)}, env->second);
+  if (!proc.ok()) return proc.status();
+  processes_.emplace_back(binary, *std::move(proc));
+  if (WaitForListeningPort(processes_.back().second) <= 0) {
+    return absl::InternalError(absl::StrCat(binary, " did not start again:\n", Logs()));
+  }
+  return absl::OkStatus();
 }
 
 std::string RunningSuite::Logs() const {

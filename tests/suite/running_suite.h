@@ -39,11 +39,19 @@ class RunningSuite {
   // Every binary's output so far, for failure messages.
   std::string Logs() const;
 
+  // Crash tests: SIGKILL to a service ("kiosk-downloads"; no shutdown code
+  // runs), returning once it is gone; then Restart starts it again with the
+  // same environment on the same address, OK once it listens. The dead
+  // process's output stays in Logs().
+  absl::Status Crash(const std::string& binary);
+  absl::Status Restart(const std::string& binary);
+
  private:
   RunningSuite() = default;
 
   std::unique_ptr<PgCluster> cluster_;
   std::map<std::string, std::string> addresses_;
+  std::map<std::string, std::map<std::string, std::string>> envs_;  // for Restart
   std::vector<std::pair<std::string, Subprocess>> processes_;
   int gateway_port_ = 0;
 };

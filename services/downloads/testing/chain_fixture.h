@@ -79,17 +79,18 @@ class ChainTest : public kiosk::testing::PgTest {
   // A user request row in media.media_requests (the FK target) and its
   // description in the fake kiosk-media.
   int64_t CreateRequest(const std::string& media_type = "movie", int tmdb_id = 603,
-                        const std::string& title = "Matrix", int year = 1999) {
+                        const std::string& title = "Matrix", int year = 1999,
+                        int64_t user_id = 1) {
     pqxx::connection conn(db().conninfo());
     pqxx::work tx(conn);
     int64_t id = tx.exec_params1(
                        "INSERT INTO media.media_requests (user_id, media_type, tmdb_id, imdb_id, "
-                       "title, year, status) VALUES (1, $1, $2, 'tt0133093', $3, $4, 'approved') "
+                       "title, year, status) VALUES ($5, $1, $2, 'tt0133093', $3, $4, 'approved') "
                        "RETURNING id",
-                       media_type, tmdb_id, title, year)[0]
+                       media_type, tmdb_id, title, year, user_id)[0]
                      .as<int64_t>();
     tx.commit();
-    media_.Put({.id = id, .media_type = media_type, .tmdb_id = tmdb_id, .imdb_id = "tt0133093",
+    media_.Put({.id = id, .user_id = user_id, .media_type = media_type, .tmdb_id = tmdb_id, .imdb_id = "tt0133093",
                 .tvdb_id = 0, .title = title, .title_fr = title, .title_en = "The " + title,
                 .original_title = "The " + title, .year = year, .language = "fr", .seasons = {},
                 .status = "approved"});

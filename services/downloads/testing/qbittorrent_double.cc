@@ -223,7 +223,7 @@ void QbittorrentDouble::StepLocked(Torrent& t, absl::Duration dt) {
   // All pieces there: write the real files before anything says "complete".
   if (!t.files_written) {
     std::error_code ec;
-    std::filesystem::path root = std::filesystem::path(t.save_path) / t.spec.name;
+    std::filesystem::path root = std::filesystem::path(DiskPath(t.save_path)) / t.spec.name;
     for (const auto& [path, size] : t.spec.files) {
       std::filesystem::path file = root / path;
       std::filesystem::create_directories(file.parent_path(), ec);
@@ -556,7 +556,8 @@ TestHttpResponse QbittorrentDouble::Route(const TestHttpRequest& request) {
       if (it == torrents_.end()) continue;
       if (delete_files == "true") {
         std::error_code ec;
-        std::filesystem::remove_all(std::filesystem::path(it->second->save_path) / it->second->spec.name, ec);
+        std::filesystem::remove_all(
+            std::filesystem::path(DiskPath(it->second->save_path)) / it->second->spec.name, ec);
       }
       torrents_.erase(it);
     }
@@ -591,6 +592,15 @@ TestHttpResponse QbittorrentDouble::Route(const TestHttpRequest& request) {
     return TestHttpResponse::Text("");
   }
   return TestHttpResponse::Text("Not Found", 404);
+}
+
+std::string QbittorrentDouble::DiskPath(const std::string& save_path) const {
+  const std::string& root = options_.path_root;
+  if (root.empty() || options_.disk_root.empty()) return save_path;
+  const bool under = save_path == root || (save_path.size() > root.size() &&
+                                           save_path.compare(0, root.size(), root) == 0 &&
+                                           save_path[root.size()] == '/');
+  return under ? options_.disk_root + save_path.substr(root.size()) : save_path;
 }
 
 }  // namespace kiosk::downloads::testing

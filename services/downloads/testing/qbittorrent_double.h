@@ -49,6 +49,11 @@ struct QbittorrentDoubleOptions {
   double time_scale = 1.0;    // simulated seconds per real second when realtime
   std::string cookie_name = "SID";  // "QBT_SID_<port>" imitates 5.2
   int threads = 2;
+  // qBittorrent in a container: its paths (savepath given, save_path and
+  // content_path answered) under `path_root` are on this machine's disk
+  // under `disk_root` ("" = the same paths).
+  std::string path_root;
+  std::string disk_root;
 };
 
 struct ReleaseSpec {
@@ -116,6 +121,8 @@ class QbittorrentDouble {
   std::string StateName(const std::string& v5) const;
   bool LoggedIn(const kiosk::testing::TestHttpRequest& request) const;
   bool JsonAnswers() const;
+  // Where qBittorrent's `save_path` is on this machine's disk (path_root).
+  std::string DiskPath(const std::string& save_path) const;
 
   const QbittorrentDoubleOptions options_;
   std::string webapi_;

@@ -22,7 +22,7 @@ void OnSignal(int) { g_stop = 1; }
 constexpr char kUsage[] =
     "usage: kiosk-qbittorrent-double [--port N] [--username U] [--password P] [--api v4|v5]\n"
     "                                [--download-dir DIR] [--speed BYTES_PER_S] [--size BYTES]\n"
-    "                                [--time-scale X]\n"
+    "                                [--time-scale X] [--path-root QBT_PATH=DISK_PATH]\n"
     "A qBittorrent WebUI API v2 double: cookie login, torrents/add|info|files|delete|...,\n"
     "v4 or v5 state names; magnets download at --speed and write real files.\n";
 
@@ -65,6 +65,15 @@ int main(int argc, char** argv) {
       if (!absl::SimpleAtoi(value(), &options.default_size)) return 2;
     } else if (flag == "--time-scale") {
       if (!absl::SimpleAtod(value(), &options.time_scale)) return 2;
+    } else if (flag == "--path-root") {  // QBT_PATH=DISK_PATH: qBittorrent in a container
+      const std::string map = value();
+      const size_t eq = map.find('=');
+      if (eq == std::string::npos) {
+        std::fprintf(stderr, "--path-root is <qBittorrent path>=<disk path>\n");
+        return 2;
+      }
+      options.path_root = map.substr(0, eq);
+      options.disk_root = map.substr(eq + 1);
     } else {
       std::fprintf(stderr, "unknown flag %s\n%s", flag.c_str(), kUsage);
       return 2;

@@ -55,16 +55,23 @@ class FakeDownloadsDesk final : public DownloadsDesk {
     std::lock_guard<std::mutex> lock(mu_);
     return submitted_;
   }
-  absl::Status Submit(int64_t request_id, const std::string&) override {
+  int64_t owner_of(int64_t request_id) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = owners_.find(request_id);
+    return it == owners_.end() ? 0 : it->second;
+  }
+  absl::Status Submit(int64_t request_id, int64_t user_id, const std::string&) override {
     std::lock_guard<std::mutex> lock(mu_);
     if (!failure_.ok()) return failure_;
     submitted_.push_back(request_id);
+    owners_[request_id] = user_id;
     return absl::OkStatus();
   }
 
  private:
   std::mutex mu_;
   std::vector<int64_t> submitted_;
+  std::map<int64_t, int64_t> owners_;  // request -> user given
   absl::Status failure_;
 };
 
