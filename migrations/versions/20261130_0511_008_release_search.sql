@@ -11,7 +11,9 @@
 -- * downloads.release_blocklist: releases that failed for a request (by
 --   info-hash and by title) and are never grabbed again for it.
 -- * downloads.downloads: the grabbed release's title and indexer, and whether
---   the automatic grab chose it.
+--   the automatic grab chose it, and when the automatic search last ran
+--   for a download still awaiting a release (searched again every
+--   releases.search_minutes).
 
 -- +upgrade
 CREATE TABLE downloads.indexers (
@@ -49,12 +51,14 @@ CREATE INDEX release_blocklist_request_idx ON downloads.release_blocklist (reque
 ALTER TABLE downloads.downloads
   ADD COLUMN release_title text NOT NULL DEFAULT '',
   ADD COLUMN indexer       text NOT NULL DEFAULT '',
-  ADD COLUMN auto_grabbed  boolean NOT NULL DEFAULT false;
+  ADD COLUMN auto_grabbed  boolean NOT NULL DEFAULT false,
+  ADD COLUMN release_searched_at timestamptz;  -- the last automatic search (awaiting_release)
 
 -- +downgrade
 ALTER TABLE downloads.downloads
   DROP COLUMN release_title,
   DROP COLUMN indexer,
-  DROP COLUMN auto_grabbed;
+  DROP COLUMN auto_grabbed,
+  DROP COLUMN release_searched_at;
 DROP TABLE downloads.release_blocklist;
 DROP TABLE downloads.indexers;
