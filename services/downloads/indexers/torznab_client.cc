@@ -1,5 +1,6 @@
 #include "services/downloads/indexers/torznab_client.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -50,7 +51,9 @@ absl::StatusOr<std::string> TorznabClient::Get(const Indexer& indexer, const htt
     absl::StatusOr<TorznabFeed> parsed = ParseTorznabFeed(response->body);
     if (!parsed.ok() && !absl::IsInvalidArgument(parsed.status())) return parsed.status();
   }
-  const std::string where = absl::StrCat("HTTP ", status, " from ", shown);
+  const bool html = absl::StrContains(absl::AsciiStrToLower(response->body.substr(0, 512)), "<html");
+  const std::string where =
+      absl::StrCat("HTTP ", status, html ? " with an HTML page" : "", " from ", shown);
   if (status == 401 || status == 403) {
     return absl::PermissionDeniedError(
         absl::StrCat("the indexer refused the API key (", where, "); check the API key"));
