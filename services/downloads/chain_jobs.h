@@ -6,6 +6,8 @@
 //                                      seconds while some are active
 //   import            {"download_id"}  files -> library, Plex refresh, available
 //   cleanup           {}               seeding rule, torrent removal, history pruning
+//   release_search    {"download_id"}  searches the indexers, grabs the best release
+//   release_failed    {"download_id"}  blocklists the failed release, grabs the next
 #ifndef KIOSK_SERVICES_DOWNLOADS_CHAIN_JOBS_H_
 #define KIOSK_SERVICES_DOWNLOADS_CHAIN_JOBS_H_
 
@@ -20,6 +22,9 @@ inline constexpr char kAddTorrentJob[] = "add_torrent";
 inline constexpr char kMonitorJob[] = "download_monitor";
 inline constexpr char kImportJob[] = "import";
 inline constexpr char kCleanupJob[] = "cleanup";
+// Release search (releases/release_search.h): enqueued with the state change.
+inline constexpr char kReleaseSearchJob[] = "release_search";  // awaiting_release -> grab
+inline constexpr char kReleaseFailedJob[] = "release_failed";  // failed -> blocklist, next
 
 // A monitor pass enqueued by another job or by itself alternates between two
 // dedupe keys: the running pass holds one, its successor takes the other, so

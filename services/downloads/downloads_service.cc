@@ -41,6 +41,9 @@ void ToProto(const Download& d, v1::Download* out) {
   if (d.stalled_since) SetTime(*d.stalled_since, out->mutable_stalled_since());
   if (d.imported_at) SetTime(*d.imported_at, out->mutable_imported_at());
   out->set_attempts(d.attempts);
+  out->set_release_title(d.release_title);
+  out->set_indexer(d.indexer);
+  out->set_auto_grabbed(d.auto_grabbed);
 }
 
 absl::Status ToProto(const absl::StatusOr<Download>& d, v1::Download* out) {
@@ -144,8 +147,16 @@ grpc::ServerUnaryReactor* DownloadsServiceImpl::SubmitRequest(
 grpc::ServerUnaryReactor* DownloadsServiceImpl::AttachRelease(
     grpc::CallbackServerContext* ctx, const v1::AttachReleaseRequest* request,
     v1::Download* response) {
-  return Serve(ctx, Who::kAdmin, [=, this] {
-    return ToProto(chain_.AttachRelease(request->request_id(), request->release()), response);
+  return Serve(ctx, Who::kAdmin, [=, this]() -> absl::Status {
+    ASSIGN_OR_RETURN(Download d, chain_.AttachRelease(request->request_id(), request->release()));
+    if (release_search_ != nullptr &&
+        (!request->release_title().empty() || request->indexer_id() > 0)) {
+      RETURN_IF_ERROR(release_search_->RecordManualGrab(d.id, request->release_title(),
+                                                        request->indexer_id()));
+      return ToProto(store_.Get(d.id), response);
+    }
+    ToProto(d, response);
+    return absl::OkStatus();
   });
 }
 

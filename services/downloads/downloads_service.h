@@ -9,6 +9,8 @@
 #include "common/server/service_info.h"
 #include "kiosk/downloads/v1/downloads_service.grpc.pb.h"
 #include "services/downloads/download_chain.h"
+#include "services/downloads/indexers/indexer_admin.h"
+#include "services/downloads/releases/release_search.h"
 #include "services/downloads/pg_download_store.h"
 #include "services/downloads/rename_admin.h"
 
@@ -23,11 +25,15 @@ class DownloadsServiceImpl final
   DownloadsServiceImpl(jobs::JobRuntime& jobs, server::Executor& executor,
                        const server::ServiceInfoSource& info,
                        const auth::Authenticator& authenticator, DownloadChain& chain,
-                       PgDownloadStore& store, RenameAdmin& rename)
+                       PgDownloadStore& store, RenameAdmin& rename,
+                       indexers::IndexerAdmin* indexers = nullptr,
+                       releases::ReleaseSearch* release_search = nullptr)
       : JobsRpc(jobs, executor, info, authenticator),
         chain_(chain),
         store_(store),
-        rename_(rename) {}
+        rename_(rename),
+        indexers_(indexers),
+        release_search_(release_search) {}
 
   grpc::ServerUnaryReactor* SubmitRequest(grpc::CallbackServerContext* ctx,
                                           const v1::SubmitRequestRequest* request,
@@ -60,6 +66,32 @@ class DownloadsServiceImpl final
                                           const v1::ListTransfersRequest* request,
                                           v1::ListTransfersResponse* response) override;
 
+  // Release search (downloads_service_releases.cc; issue 13).
+  grpc::ServerUnaryReactor* ListIndexers(grpc::CallbackServerContext* ctx,
+                                         const v1::ListIndexersRequest* request,
+                                         v1::ListIndexersResponse* response) override;
+  grpc::ServerUnaryReactor* CreateIndexer(grpc::CallbackServerContext* ctx,
+                                          const v1::Indexer* request,
+                                          v1::Indexer* response) override;
+  grpc::ServerUnaryReactor* UpdateIndexer(grpc::CallbackServerContext* ctx,
+                                          const v1::Indexer* request,
+                                          v1::Indexer* response) override;
+  grpc::ServerUnaryReactor* DeleteIndexer(grpc::CallbackServerContext* ctx,
+                                          const v1::DeleteIndexerRequest* request,
+                                          v1::DeleteIndexerResponse* response) override;
+  grpc::ServerUnaryReactor* TestIndexer(grpc::CallbackServerContext* ctx,
+                                        const v1::TestIndexerRequest* request,
+                                        v1::TestIndexerResponse* response) override;
+  grpc::ServerUnaryReactor* SearchReleases(grpc::CallbackServerContext* ctx,
+                                           const v1::SearchReleasesRequest* request,
+                                           v1::SearchReleasesResponse* response) override;
+  grpc::ServerUnaryReactor* ListBlocklist(grpc::CallbackServerContext* ctx,
+                                          const v1::ListBlocklistRequest* request,
+                                          v1::ListBlocklistResponse* response) override;
+  grpc::ServerUnaryReactor* DeleteBlocklistEntry(grpc::CallbackServerContext* ctx,
+                                                 const v1::DeleteBlocklistEntryRequest* request,
+                                                 v1::DeleteBlocklistEntryResponse* response) override;
+
  private:
   enum class Who { kService, kAdmin, kAdminOrService };
   grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* ctx, Who who,
@@ -71,6 +103,9 @@ class DownloadsServiceImpl final
   DownloadChain& chain_;
   PgDownloadStore& store_;
   RenameAdmin& rename_;
+  // Null when the release search is not wired (FAILED_PRECONDITION).
+  indexers::IndexerAdmin* indexers_;
+  releases::ReleaseSearch* release_search_;
 };
 
 }  // namespace kiosk::downloads

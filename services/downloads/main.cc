@@ -12,6 +12,12 @@
 #include "services/downloads/downloads_service.h"
 #include "services/downloads/grpc_peers.h"
 #include "services/downloads/importer.h"
+#include "services/downloads/indexers/indexer_admin.h"
+#include "services/downloads/indexers/indexer_calls.h"
+#include "services/downloads/indexers/pg_indexer_store.h"
+#include "services/downloads/indexers/torznab_client.h"
+#include "services/downloads/releases/pg_release_store.h"
+#include "services/downloads/releases/release_search.h"
 #include "services/downloads/pg_download_store.h"
 #include "services/downloads/rename_admin.h"
 #include "services/downloads/torrent_clients.h"
@@ -51,11 +57,25 @@ int main(int argc, char** argv) {
             std::make_unique<dl::Importer>(store, settings, clients, media, plex, chain));
         importer.Register(env.jobs);
         auto& rename = env.owner.Own(std::make_unique<dl::RenameAdmin>(store));
+        // Release search: Torznab indexers, selection, automatic grab.
+        auto& indexer_store =
+            env.owner.Own(std::make_unique<dl::indexers::PgIndexerStore>(env.pool));
+        auto& torznab = env.owner.Own(std::make_unique<dl::indexers::TorznabClient>(http));
+        auto& indexer_calls = env.owner.Own(
+            std::make_unique<dl::indexers::IndexerCalls>(indexer_store, torznab));
+        auto& indexer_admin = env.owner.Own(
+            std::make_unique<dl::indexers::IndexerAdmin>(indexer_store, indexer_calls));
+        auto& release_store = env.owner.Own(
+            std::make_unique<dl::releases::PgReleaseStore>(env.pool, env.jobs.queue()));
+        auto& release_search = env.owner.Own(std::make_unique<dl::releases::ReleaseSearch>(
+            indexer_store, indexer_calls, release_store, store, chain, media, settings));
+        release_search.Register(env.jobs);
         auto& directory = env.owner.Own(std::make_unique<kiosk::webhooks::RemoteWebhookDirectory>(
             grpc::CreateChannel(env.config.users_addr, grpc::InsecureChannelCredentials()), env.jwt,
             self));
         kiosk::webhooks::RegisterWebhookJobs(env.jobs, directory, http);
         return server::ServiceList(std::make_unique<dl::DownloadsServiceImpl>(
-            env.jobs, env.executor, env.info, env.authenticator, chain, store, rename));
+            env.jobs, env.executor, env.info, env.authenticator, chain, store, rename,
+            &indexer_admin, &release_search));
       });
 }

@@ -55,6 +55,11 @@ struct Download {
   std::optional<absl::Time> plex_refreshed_at;
   std::optional<absl::Time> imported_at;
   std::optional<absl::Time> client_removed_at;
+  // The grabbed release (release search, issue 13): its name on the indexer,
+  // the indexer's name, and whether the automatic grab chose it.
+  std::string release_title;
+  std::string indexer;
+  bool auto_grabbed = false;
 };
 
 // What one monitor pass learnt about a download.

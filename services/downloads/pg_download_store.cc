@@ -21,7 +21,7 @@ constexpr char kDownloadColumns[] =
     "download_speed, coalesce(eta_seconds, 0), coalesce(client_state, ''), coalesce(error, ''), "
     "coalesce(stage_message, ''), coalesce(reported_status, ''), ratio, seeding_seconds, "
     "coalesce(library_path, ''), attempts, " KIOSK_EPOCH("created_at") ", " KIOSK_EPOCH(
-        "updated_at") ", " KIOSK_EPOCH("completed_at") ", " KIOSK_EPOCH("last_progress_at") ", " KIOSK_EPOCH("stalled_since") ", " KIOSK_EPOCH("plex_refreshed_at") ", " KIOSK_EPOCH("imported_at") ", " KIOSK_EPOCH("client_removed_at") ", coalesce(user_id, 0)";
+        "updated_at") ", " KIOSK_EPOCH("completed_at") ", " KIOSK_EPOCH("last_progress_at") ", " KIOSK_EPOCH("stalled_since") ", " KIOSK_EPOCH("plex_refreshed_at") ", " KIOSK_EPOCH("imported_at") ", " KIOSK_EPOCH("client_removed_at") ", coalesce(user_id, 0), release_title, indexer, auto_grabbed";
 
 const std::string kSubmitSql =
     "INSERT INTO downloads.downloads (request_id, state, source, user_id) "
@@ -192,6 +192,9 @@ Download ReadDownload(const pqxx::row& row) {
   d.imported_at = OptionalEpoch(row[27]);
   d.client_removed_at = OptionalEpoch(row[28]);
   d.user_id = row[29].as<int64_t>();
+  d.release_title = row[30].as<std::string>();
+  d.indexer = row[31].as<std::string>();
+  d.auto_grabbed = row[32].as<bool>();
   return d;
 }
 
@@ -265,6 +268,12 @@ absl::StatusOr<Download> PgDownloadStore::Submit(int64_t request_id, const std::
                                tx.exec_params(kSubmitSql, request_id, NullIfEmpty(release), user_id);
                            if (!inserted.empty() && !release.empty()) {
                              RETURN_IF_ERROR(EnqueueAdd(queue_, tx, inserted[0][0].as<int64_t>()));
+                           }
+                           if (!inserted.empty() && release.empty()) {  // auto-grab (issue 13)
+                             const int64_t id = inserted[0][0].as<int64_t>();
+                             RETURN_IF_ERROR(Enqueue(queue_, tx, kReleaseSearchJob,
+                                                     DownloadPayload(id),
+                                                     absl::StrCat(kReleaseSearchJob, ":", id)));
                            }
                            Download d = ReadDownload(tx.exec_params1(kFindByRequestSql, request_id));
                            tx.commit();
@@ -365,6 +374,8 @@ absl::Status PgDownloadStore::Fail(int64_t id, const std::string& reason) {
     pqxx::work tx(conn);
     pqxx::result failed = tx.exec_params(kFailSql, id, reason);
     if (!failed.empty()) {
+      RETURN_IF_ERROR(Enqueue(queue_, tx, kReleaseFailedJob, DownloadPayload(id),
+                              absl::StrCat(kReleaseFailedJob, ":", id)));
       RETURN_IF_ERROR(webhooks::EmitEvent(queue_, tx, webhooks::kDownloadFailed,
                                           {{"download_id", id},
                                            {"request_id", failed[0][0].as<int64_t>()},
@@ -410,6 +421,8 @@ absl::Status PgDownloadStore::ApplyProgress(
                                 absl::StrCat("import:", id)));
       }
       if (p.state == kFailed && old_state != kFailed) {
+        RETURN_IF_ERROR(Enqueue(queue_, tx, kReleaseFailedJob, DownloadPayload(id),
+                                absl::StrCat(kReleaseFailedJob, ":", id)));
         RETURN_IF_ERROR(webhooks::EmitEvent(
             queue_, tx, webhooks::kDownloadFailed,
             {{"download_id", id}, {"request_id", request_id}, {"name", p.name}, {"reason", p.error}}));

@@ -19,7 +19,7 @@ absl::StatusOr<std::unique_ptr<ExternalDoubles>> ExternalDoubles::Start(DoublesO
   for (const char* sub : {"/downloads", "/movies", "/tv"}) {
     std::filesystem::create_directories(d->dir_ + sub);
   }
-  for (int* port : {&d->tmdb_port_, &d->qbittorrent_port_, &d->plex_port_}) {
+  for (int* port : {&d->tmdb_port_, &d->qbittorrent_port_, &d->plex_port_, &d->torznab_port_}) {
     absl::StatusOr<int> free_port = PickFreePort();
     if (!free_port.ok()) return free_port.status();
     *port = *free_port;
@@ -41,6 +41,11 @@ absl::StatusOr<std::unique_ptr<ExternalDoubles>> ExternalDoubles::Start(DoublesO
   if (absl::Status s = d->StartOne({BinaryPath("kiosk-plex-double"), "--port",
                                     absl::StrCat(d->plex_port_), "--token", o.plex_token,
                                     "--movies", "20", "--shows", "1"});
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = d->StartOne({BinaryPath("kiosk-torznab-double"), "--port",
+                                    absl::StrCat(d->torznab_port_), "--api-key", o.torznab_api_key});
       !s.ok()) {
     return s;
   }
@@ -75,6 +80,9 @@ std::string ExternalDoubles::qbittorrent_url() const {
 }
 std::string ExternalDoubles::plex_url() const {
   return absl::StrCat("http://127.0.0.1:", plex_port_);
+}
+std::string ExternalDoubles::torznab_url() const {
+  return absl::StrCat("http://127.0.0.1:", torznab_port_, "/api/v2.0/indexers/all/results/torznab");
 }
 std::string ExternalDoubles::plex_path_map() const {
   return absl::StrCat("/data/movies=", dir_, "/movies;/data/tv=", dir_, "/tv");

@@ -1,4 +1,5 @@
-// The doubles of the external systems (TMDB, qBittorrent, Plex) in their own
+// The doubles of the external systems (TMDB, qBittorrent, Plex, a Torznab
+// indexer) in their own
 // processes, the way a demo runs them, for tests across every binary: each on
 // a free loopback port, listening before Start returns, with a temporary
 // media folder (downloads/, movies/, tv/) that qBittorrent's double writes
@@ -7,6 +8,7 @@
 //
 //   absl::StatusOr<std::unique_ptr<ExternalDoubles>> doubles = ExternalDoubles::Start({});
 //   settings: tmdb.url = doubles->tmdb_url(), qbittorrent.url = doubles->qbittorrent_url(), ...
+//   indexer:  POST /api/v1/indexers {url: doubles->torznab_url(), apiKey: options.torznab_api_key}
 #ifndef KIOSK_TESTS_SUITE_EXTERNAL_DOUBLES_H_
 #define KIOSK_TESTS_SUITE_EXTERNAL_DOUBLES_H_
 
@@ -24,6 +26,7 @@ struct DoublesOptions {
   std::string qbittorrent_username = "qb";
   std::string qbittorrent_password = "qb-pass";
   std::string plex_token = "doubles-plex-token";
+  std::string torznab_api_key = "doubles-torznab-key";
   // Each torrent: this many bytes at this speed (bytes/s).
   int64_t torrent_size = 20000000;
   int64_t torrent_speed = 2000000;
@@ -38,6 +41,8 @@ class ExternalDoubles {
   std::string tmdb_url() const;  // ".../3", as the tmdb.url setting wants
   std::string qbittorrent_url() const;
   std::string plex_url() const;
+  // The Torznab feed URL as Jackett shows it (".../indexers/all/results/torznab").
+  std::string torznab_url() const;
   // The media folder: <dir>/downloads, <dir>/movies, <dir>/tv.
   const std::string& media_dir() const { return dir_; }
   // Plex's double serves its sections from /data/movies and /data/tv: the
@@ -50,7 +55,7 @@ class ExternalDoubles {
 
   DoublesOptions options_;
   std::string dir_;
-  int tmdb_port_ = 0, qbittorrent_port_ = 0, plex_port_ = 0;
+  int tmdb_port_ = 0, qbittorrent_port_ = 0, plex_port_ = 0, torznab_port_ = 0;
   std::vector<Subprocess> processes_;
 };
 
