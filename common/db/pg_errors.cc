@@ -30,6 +30,16 @@ absl::Status StatusFromException(const std::exception& error, absl::string_view 
   std::string message = context.empty() ? std::string(what) : absl::StrCat(context, ": ", what);
 
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error)) {
+    // Text cannot hold NUL: jsonb refuses \u0000 (22P05), text a 0x00 byte (22021).
+    if (sql->sqlstate() == "22P05" || sql->sqlstate() == "22021") {
+      return absl::InvalidArgumentError(absl::StrCat(
+          context, context.empty() ? "" : ": ",
+          "text must not contain NUL characters (\\u0000); remove them and send again"));
+    }
+    // Only the first line reaches callers: DETAIL and CONTEXT quote row values
+    // (a password hash in "Failing row contains ...") and query parameters.
+    const size_t end = message.find('\n');
+    if (end != std::string::npos) message.resize(end);
     return absl::Status(CodeForSqlState(sql->sqlstate()), message);
   }
   // pqxx::in_doubt_error: the connection broke during COMMIT; the outcome is

@@ -62,6 +62,23 @@ TEST_F(PgErrorsTest, CheckAndNotNullViolationsAreInvalidArgument) {
   EXPECT_THAT(Exec("SELECT 1/0"), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+TEST_F(PgErrorsTest, OnlyTheFirstLineOfTheServerMessageIsKept) {
+  // DETAIL would quote the whole row ("Failing row contains (3, 1, secret, -1)").
+  absl::Status status = Exec("INSERT INTO child VALUES (3, 1, 'secret', -1)");
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("check constraint")));
+  EXPECT_THAT(std::string(status.message()), ::testing::Not(HasSubstr("secret")));
+  EXPECT_THAT(std::string(status.message()), ::testing::Not(HasSubstr("\n")));
+}
+
+TEST_F(PgErrorsTest, NulCharactersAreInvalidArgumentSayingSo) {
+  EXPECT_THAT(Exec("SELECT '\"\\u0000\"'::jsonb"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("text must not contain NUL characters")));
+  EXPECT_THAT(Exec("SELECT convert_from('\\x00'::bytea, 'UTF8')"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("text must not contain NUL characters")));
+}
+
 TEST_F(PgErrorsTest, StatementTimeoutIsDeadlineExceeded) {
   EXPECT_THAT(Exec("SET LOCAL statement_timeout = 50; SELECT pg_sleep(5)"),
               StatusIs(absl::StatusCode::kDeadlineExceeded));

@@ -93,10 +93,12 @@ const nlohmann::json& RequestMutator::Resolve(const nlohmann::json& schema) cons
   return schema;
 }
 
-nlohmann::json RequestMutator::Value(Dice& dice, const nlohmann::json& raw_schema, int depth) const {
+nlohmann::json RequestMutator::Value(Dice& dice, const nlohmann::json& raw_schema, int depth,
+                                     int wrong_percent) const {
   const nlohmann::json& schema = Resolve(raw_schema);
-  // A value of the wrong type now and then.
-  if (dice.Chance(15) || depth > 6) {
+  // A value of the wrong type now and then (one is enough to refuse the
+  // whole body, so mostly the right types reach the services' checks).
+  if (dice.Chance(wrong_percent) || depth > 6) {
     switch (dice.Int(0, 5)) {
       case 0: return nullptr;
       case 1: return dice.Pick(Strings());
@@ -118,20 +120,20 @@ nlohmann::json RequestMutator::Value(Dice& dice, const nlohmann::json& raw_schem
     nlohmann::json array = nlohmann::json::array();
     const int count = dice.Chance(3) ? 5000 : dice.Int(0, 3);
     const nlohmann::json items = schema.value("items", nlohmann::json::object());
-    for (int i = 0; i < count; ++i) array.push_back(count > 10 ? nlohmann::json(i) : Value(dice, items, depth + 1));
+    for (int i = 0; i < count; ++i) array.push_back(count > 10 ? nlohmann::json(i) : Value(dice, items, depth + 1, wrong_percent));
     return array;
   }
   nlohmann::json object = nlohmann::json::object();
   if (schema.contains("properties") && schema["properties"].is_object()) {
     for (const auto& [name, property] : schema["properties"].items()) {
-      if (dice.Chance(70)) object[name] = Value(dice, property, depth + 1);
+      if (dice.Chance(70)) object[name] = Value(dice, property, depth + 1, wrong_percent);
     }
   }
   if (schema.contains("additionalProperties") && dice.Chance(50)) {
     object[dice.Pick(Strings()).substr(0, 40)] =
-        Value(dice, schema["additionalProperties"], depth + 1);
+        Value(dice, schema["additionalProperties"], depth + 1, wrong_percent);
   }
-  if (dice.Chance(10)) object[dice.Pick(Strings()).substr(0, 20)] = dice.Pick(Numbers());
+  if (dice.Chance(wrong_percent)) object[dice.Pick(Strings()).substr(0, 20)] = dice.Pick(Numbers());
   return object;
 }
 
@@ -160,7 +162,7 @@ std::string RequestMutator::Query(Dice& dice, const RestRoute& route) const {
       if (p.value("in", "") == "query") names.push_back(p.value("name", ""));
     }
   }
-  if (names.empty() && !dice.Chance(20)) return "";
+  if (names.empty() ? !dice.Chance(10) : dice.Chance(40)) return "";
   if (names.empty()) names = {"q", "page", "pageSize", "x"};
   std::string query;
   const int count = dice.Int(1, 4);
@@ -189,7 +191,8 @@ std::string RequestMutator::Body(Dice& dice, const RestRoute& route) const {
         "schema", nlohmann::json::object());
   }
   const int mode = dice.Int(0, 99);
-  if (mode < 50) return Value(dice, schema, 0).dump();
+  if (mode < 35) return Value(dice, schema, 0, 0).dump();
+  if (mode < 50) return Value(dice, schema, 0, 10).dump();
   if (mode < 58) {  // deep nesting, closed or not
     const int depth = dice.Pick(std::vector<int>{64, 512, 5000, 100000});
     const bool arrays = dice.Chance(50);
@@ -202,7 +205,7 @@ std::string RequestMutator::Body(Dice& dice, const RestRoute& route) const {
   }
   if (mode < 70) return dice.Pick(OddBodies());
   if (mode < 80) {  // invalid UTF-8 inside a string of an otherwise fine body
-    std::string body = Value(dice, schema, 0).dump();
+    std::string body = Value(dice, schema, 0, 0).dump();
     const std::vector<std::string> bad = {"\xff", "\xc3\x28", "\xed\xa0\x80", "\xc0\xaf",
                                           "\xf4\x90\x80\x80", "\xe2\x82", "\x80"};
     size_t quote = body.find('"');
@@ -211,12 +214,11 @@ std::string RequestMutator::Body(Dice& dice, const RestRoute& route) const {
     return body.insert(quote + 1, inject);
   }
   if (mode < 87) {  // truncated
-    std::string body = Value(dice, schema, 0).dump();
+    std::string body = Value(dice, schema, 0, 5).dump();
     return body.substr(0, static_cast<size_t>(dice.Int(0, static_cast<int>(body.size()))));
   }
   if (mode < 92) {  // NUL and control characters in every string
-    nlohmann::json body = Value(dice, schema, 0);
-    std::string text = body.dump();
+    std::string text = Value(dice, schema, 0, 0).dump();
     return absl::StrReplaceAll(text, {{"\":\"", "\":\"\\u0000\\u0001"}});
   }
   if (mode < 95) {  // big
@@ -288,7 +290,8 @@ FuzzRequest RequestMutator::Make(uint64_t seed, int iteration) const {
                                                         "HEAD", "OPTIONS", "TRACE", "FOO", "get"});
   }
   request.target = Path(dice, route) + Query(dice, route);
-  if (request.method != "GET" && request.method != "HEAD") request.body = Body(dice, route);
+  const bool bodiless = request.method == "GET" || request.method == "HEAD" || request.method == "DELETE";
+  if (!bodiless || dice.Chance(10)) request.body = Body(dice, route);
   request.headers = Headers(dice);
   if (dice.Chance(7)) request.raw = Raw(dice, request);
   return request;

@@ -50,9 +50,10 @@ uint64_t EnvNumber(const char* name, uint64_t fallback) {
 }
 
 // Words that give internals away in an error message.
-constexpr const char* kInternalWords[] = {"pqxx", "SQLSTATE", "syntax error at", "std::",
-                                          "terminate called", "exception", "Segmentation",
-                                          "/work/", ".cc:"};
+constexpr const char* kInternalWords[] = {"pqxx", "SQLSTATE", "syntax error at", "DETAIL:",
+                                          "CONTEXT:", "Failing row", "portal parameter",
+                                          "std::", "terminate called", "exception",
+                                          "Segmentation", "/work/", ".cc:"};
 
 // What is wrong with an answer of the real suite ("" = nothing): the
 // gateway's own checks, except that an upstream may be unavailable (503/504

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <pqxx/pqxx>
+#include <tuple>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -163,6 +164,23 @@ TEST_F(SqlInjectionTest, ADeclineReasonIsShownToTheUserVerbatim) {
     HttpTestResponse history =
         s_.rest.Call("GET", absl::StrCat("/api/v1/requests/", id, "/history"), s_.bob);
     EXPECT_THAT(Json(history).dump(), HasSubstr(nlohmann::json(attack).dump())) << history.body;
+  }
+}
+
+TEST_F(SqlInjectionTest, NulCharactersAreRefusedWithTheReasonInsteadOfCuttingTheText) {
+  // PostgreSQL text cannot hold NUL and libpq would cut a parameter there.
+  const std::string nul = std::string("before\0after", 12);
+  for (const auto& [method, target, token, body] :
+       std::vector<std::tuple<std::string, std::string, std::string, nlohmann::json>>{
+           {"PATCH", "/api/v1/auth/me", s_.bob, {{"email", nul + "@example.com"}}},
+           {"POST", "/api/v1/auth/login", "", {{"username", nul}, {"password", nul}}},
+           {"POST", "/api/v1/mappings", s_.admin,
+            {{"mediaType", "movie"}, {"tmdbId", 910000}, {"titleFr", nul}}},
+           {"POST", "/api/v1/webhooks", s_.admin, {{"name", nul}, {"url", "http://127.0.0.1:9/"}}},
+           {"POST", "/api/v1/requests/1:decline", s_.admin, {{"reason", nul}}}}) {
+    HttpTestResponse r = s_.rest.Call(method, target, token, body);
+    EXPECT_EQ(r.status, 400) << method << " " << target << ": " << r.body;
+    EXPECT_THAT(r.body, HasSubstr("must not contain NUL characters")) << target;
   }
 }
 
