@@ -36,10 +36,16 @@ absl::Status StatusFromException(const std::exception& error, absl::string_view 
           context, context.empty() ? "" : ": ",
           "text must not contain NUL characters (\\u0000); remove them and send again"));
     }
-    // Only the first line reaches callers: DETAIL and CONTEXT quote row values
-    // (a password hash in "Failing row contains ...") and query parameters.
-    const size_t end = message.find('\n');
-    if (end != std::string::npos) message.resize(end);
+    // Callers see this message: leave out what quotes whole rows (a password
+    // hash in "DETAIL:  Failing row contains ...") and query parameters
+    // (QUERY, CONTEXT and after); "Key (email)=(...) already exists" stays.
+    for (const char* tail : {"\nQUERY:", "\nCONTEXT:"}) {
+      if (size_t at = message.find(tail); at != std::string::npos) message.resize(at);
+    }
+    if (size_t at = message.find("\nDETAIL:  Failing row contains"); at != std::string::npos) {
+      const size_t end = message.find('\n', at + 1);
+      message.erase(at, end == std::string::npos ? std::string::npos : end - at);
+    }
     return absl::Status(CodeForSqlState(sql->sqlstate()), message);
   }
   // pqxx::in_doubt_error: the connection broke during COMMIT; the outcome is

@@ -11,8 +11,7 @@
 namespace kiosk::gateway::testing {
 
 // A request for a failure message, clipped and escaped.
-std::string Describe(const std::string& method, const std::string& target,
-                     const std::string& body);
+std::string Describe(const std::string& method, const std::string& target, const std::string& body);
 
 // What is wrong with an answer ("" = nothing): it must be complete, have a
 // known status (2xx, 4xx; no 5xx: nothing upstream is told to fail) and be

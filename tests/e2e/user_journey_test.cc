@@ -14,8 +14,8 @@
 #include <openssl/hmac.h>
 
 #include <filesystem>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
@@ -72,8 +72,9 @@ TEST(UserJourneyTest, FromFirstLoginToAFilmAvailableInPlexWithSignedWebhooks) {
 
   ASSERT_TRUE(rest.UseDoubles(*admin, **doubles).ok());
   // One film per week for users; series unlimited.
-  HttpTestResponse quota = rest.Call("PATCH", "/api/v1/settings", *admin,
-                                     {{"values", {{"quota.movie_limit", 1}, {"quota.movie_days", 7}}}});
+  HttpTestResponse quota =
+      rest.Call("PATCH", "/api/v1/settings", *admin,
+                {{"values", {{"quota.movie_limit", 1}, {"quota.movie_days", 7}}}});
   ASSERT_EQ(quota.status, 200) << quota.body;
   HttpTestResponse hook = rest.Call("POST", "/api/v1/webhooks", *admin,
                                     {{"name", "journey receiver"},
@@ -89,10 +90,9 @@ TEST(UserJourneyTest, FromFirstLoginToAFilmAvailableInPlexWithSignedWebhooks) {
   EXPECT_EQ(me.value("role", ""), "ROLE_USER") << me.dump();
 
   // Services read the settings through a short cache: search until TMDB answers.
-  nlohmann::json found = rest.PollJson("/api/v1/search?query=le%20fabuleux%20destin", *alice,
-                                       [](const nlohmann::json& j) {
-                                         return Has(j, "source") && j["source"] != "local";
-                                       });
+  nlohmann::json found = rest.PollJson(
+      "/api/v1/search?query=le%20fabuleux%20destin", *alice,
+      [](const nlohmann::json& j) { return Has(j, "source") && j["source"] != "local"; });
   ASSERT_TRUE(Has(found, "results") && !found["results"].empty()) << found.dump();
   EXPECT_EQ(found["results"][0]["tmdbId"], 194);
   nlohmann::json series = Json(rest.Call("GET", "/api/v1/search?query=breaking%20bad", *alice));
@@ -105,26 +105,28 @@ TEST(UserJourneyTest, FromFirstLoginToAFilmAvailableInPlexWithSignedWebhooks) {
   EXPECT_EQ(Json(film)["status"], "pending");
   EXPECT_EQ(Json(film)["language"], "fr");
   const std::string film_id = Json(film)["id"];
-  HttpTestResponse show = rest.Call(
-      "POST", "/api/v1/requests", *alice,
-      {{"mediaType", "tv"},
-       {"tmdbId", 1396},
-       {"language", "en"},
-       {"seasons", {{{"seasonNumber", 1}}, {{"seasonNumber", 2}}}}});
+  HttpTestResponse show = rest.Call("POST", "/api/v1/requests", *alice,
+                                    {{"mediaType", "tv"},
+                                     {"tmdbId", 1396},
+                                     {"language", "en"},
+                                     {"seasons", {{{"seasonNumber", 1}}, {{"seasonNumber", 2}}}}});
   ASSERT_EQ(show.status, 200) << show.body;
   EXPECT_EQ(Json(show)["language"], "en");
   EXPECT_EQ(Json(show)["seasons"].size(), 2u) << show.body;
   const std::string show_id = Json(show)["id"];
 
   // The same series in the same language again: 409 naming the first one.
-  HttpTestResponse duplicate = rest.Call(
-      "POST", "/api/v1/requests", *alice,
-      {{"mediaType", "tv"}, {"tmdbId", 1396}, {"language", "en"}, {"seasons", {{{"seasonNumber", 3}}}}});
+  HttpTestResponse duplicate = rest.Call("POST", "/api/v1/requests", *alice,
+                                         {{"mediaType", "tv"},
+                                          {"tmdbId", 1396},
+                                          {"language", "en"},
+                                          {"seasons", {{{"seasonNumber", 3}}}}});
   EXPECT_EQ(duplicate.status, 409) << duplicate.body;
   EXPECT_THAT(duplicate.body, HasSubstr(absl::StrCat("request ", show_id)));
   // A second film within the week: 429 saying when the next one is possible.
-  HttpTestResponse over = rest.Call("POST", "/api/v1/requests", *alice,
-                                    {{"mediaType", "movie"}, {"tmdbId", 77338}, {"language", "fr"}});
+  HttpTestResponse over =
+      rest.Call("POST", "/api/v1/requests", *alice,
+                {{"mediaType", "movie"}, {"tmdbId", 77338}, {"language", "fr"}});
   EXPECT_EQ(over.status, 429) << over.body;
   EXPECT_THAT(over.body, HasSubstr("request quota reached: 1 films per 7 days"));
   EXPECT_THAT(over.body, HasSubstr("the next one is possible from"));
@@ -138,16 +140,16 @@ TEST(UserJourneyTest, FromFirstLoginToAFilmAvailableInPlexWithSignedWebhooks) {
     EXPECT_EQ(denied.status, 403) << denied.body;
   }
   for (const std::string& id : {film_id, show_id}) {
-    HttpTestResponse approved = rest.Call(
-        "POST", absl::StrCat("/api/v1/requests/", id, ":approve"), *admin, nlohmann::json::object());
+    HttpTestResponse approved = rest.Call("POST", absl::StrCat("/api/v1/requests/", id, ":approve"),
+                                          *admin, nlohmann::json::object());
     ASSERT_EQ(approved.status, 200) << approved.body;
     EXPECT_EQ(Json(approved)["status"], "approved");
   }
 
   // Both reach kiosk-downloads and wait for a release; the film gets a magnet.
   for (const std::string& id : {film_id, show_id}) {
-    nlohmann::json waiting = rest.PollJson(
-        absl::StrCat("/api/v1/requests/", id), *alice, [](const nlohmann::json& j) {
+    nlohmann::json waiting =
+        rest.PollJson(absl::StrCat("/api/v1/requests/", id), *alice, [](const nlohmann::json& j) {
           return Has(j, "progress") && j["progress"].value("stage", "") == "awaiting_release";
         });
     EXPECT_EQ(waiting["progress"].value("stage", ""), "awaiting_release") << waiting.dump();

@@ -110,7 +110,8 @@ nlohmann::json RequestMutator::Value(Dice& dice, const nlohmann::json& raw_schem
   }
   if (schema.contains("enum") && schema["enum"].is_array() && !schema["enum"].empty() &&
       dice.Chance(70)) {
-    return schema["enum"][static_cast<size_t>(dice.Int(0, static_cast<int>(schema["enum"].size()) - 1))];
+    const int last = static_cast<int>(schema["enum"].size()) - 1;
+    return schema["enum"][static_cast<size_t>(dice.Int(0, last))];
   }
   const std::string type = schema.value("type", "");
   if (type == "string") return dice.Pick(Strings());
@@ -120,7 +121,10 @@ nlohmann::json RequestMutator::Value(Dice& dice, const nlohmann::json& raw_schem
     nlohmann::json array = nlohmann::json::array();
     const int count = dice.Chance(3) ? 5000 : dice.Int(0, 3);
     const nlohmann::json items = schema.value("items", nlohmann::json::object());
-    for (int i = 0; i < count; ++i) array.push_back(count > 10 ? nlohmann::json(i) : Value(dice, items, depth + 1, wrong_percent));
+    for (int i = 0; i < count; ++i) {
+      array.push_back(count > 10 ? nlohmann::json(i)
+                                 : Value(dice, items, depth + 1, wrong_percent));
+    }
     return array;
   }
   nlohmann::json object = nlohmann::json::object();
@@ -175,7 +179,9 @@ std::string RequestMutator::Query(Dice& dice, const RestRoute& route) const {
       case 3: value = std::string(dice.Int(1, 9000), 'q'); break;
       case 4: value = "a+b%20c%2B%26%3D"; break;
       case 5: value = ""; break;
-      default: value = absl::StrReplaceAll(dice.Pick(Strings()), {{" ", "+"}, {"#", "%23"}, {"&", "%26"}}); break;
+      default:
+        value = absl::StrReplaceAll(dice.Pick(Strings()), {{" ", "+"}, {"#", "%23"}, {"&", "%26"}});
+        break;
     }
     absl::StrAppend(&query, i == 0 ? "?" : "&", dice.Pick(names), dice.Chance(90) ? "=" : "",
                     value);
@@ -222,8 +228,8 @@ std::string RequestMutator::Body(Dice& dice, const RestRoute& route) const {
     return absl::StrReplaceAll(text, {{"\":\"", "\":\"\\u0000\\u0001"}});
   }
   if (mode < 95) {  // big
-    return nlohmann::json{{"name", std::string(static_cast<size_t>(dice.Int(100000, 2000000)), 'b')}}
-        .dump();
+    const size_t size = static_cast<size_t>(dice.Int(100000, 2000000));
+    return nlohmann::json{{"name", std::string(size, 'b')}}.dump();
   }
   return "";
 }
@@ -232,21 +238,24 @@ std::vector<std::string> RequestMutator::Headers(Dice& dice) const {
   std::vector<std::string> headers;
   const int auth = dice.Int(0, 9);
   if (auth < 6 && !tokens_.empty()) {
-    headers.push_back(absl::StrCat("Authorization: Bearer ", tokens_[static_cast<size_t>(auth) % 2]));
+    const std::string& token = tokens_[static_cast<size_t>(auth) % tokens_.size()];
+    headers.push_back(absl::StrCat("Authorization: Bearer ", token));
   } else if (auth == 6) {
     std::string token = tokens_.empty() ? "x" : tokens_[0];
     token[token.size() / 2] ^= 1;
     headers.push_back(absl::StrCat("Authorization: Bearer ", token));
   } else if (auth == 7) {
     headers.push_back(dice.Pick(std::vector<std::string>{
-        "Authorization: Bearer", "Authorization: Basic YWRtaW46YWRtaW4=", "Authorization: bearer a.b.c",
+        "Authorization: Bearer", "Authorization: Basic YWRtaW46YWRtaW4=",
+        "Authorization: bearer a.b.c",
         "Authorization: Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.", "X-Api-Key: kiosk_junk",
         absl::StrCat("Authorization: Bearer ", std::string(20000, 'e'))}));
   }
   if (dice.Chance(70)) headers.push_back(absl::StrCat("Content-Type: ", dice.Pick(ContentTypes())));
   if (dice.Chance(15)) {
     headers.push_back(dice.Pick(std::vector<std::string>{
-        "X-Request-Id: ../../x", "X-Request-Id: " + std::string(5000, 'r'), "Accept: application/xml",
+        "X-Request-Id: ../../x", "X-Request-Id: " + std::string(5000, 'r'),
+        "Accept: application/xml",
         "Content-Encoding: gzip", "Origin: http://evil.example", "Cookie: kiosk_session=junk",
         "X-Forwarded-For: 1.2.3.4, ::1, junk", "Accept-Encoding: br;q=2", "Range: bytes=0-1",
         "Host: evil.example"}));
@@ -255,13 +264,17 @@ std::vector<std::string> RequestMutator::Headers(Dice& dice) const {
 }
 
 std::string RequestMutator::Raw(Dice& dice, const FuzzRequest& request) const {
-  const std::string head = absl::StrCat(request.method, " ", request.target, " HTTP/1.1\r\nHost: x\r\n");
+  const std::string head =
+      absl::StrCat(request.method, " ", request.target, " HTTP/1.1\r\nHost: x\r\n");
   switch (dice.Int(0, 11)) {
     case 0: return absl::StrCat(head, "Content-Length: abc\r\n\r\n");
     case 1: return absl::StrCat(head, "Content-Length: -5\r\n\r\n");
     case 2: return absl::StrCat(head, "Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n");
-    case 3: return absl::StrCat(head, "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
-    case 4: return absl::StrCat(request.method, " ", request.target, " HTTP/9.9\r\nHost: x\r\n\r\n");
+    case 3:
+      return absl::StrCat(head, "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n",
+                          "3\r\nabc\r\n0\r\n\r\n");
+    case 4:
+      return absl::StrCat(request.method, " ", request.target, " HTTP/9.9\r\nHost: x\r\n\r\n");
     case 5: return "GET\r\n\r\n";
     case 6: return absl::StrCat(head, "No colon here\r\n\r\n");
     case 7: return absl::StrCat(head, "X-Big: ", std::string(100000, 'h'), "\r\n\r\n");
@@ -271,7 +284,8 @@ std::string RequestMutator::Raw(Dice& dice, const FuzzRequest& request) const {
     case 10: return absl::StrCat(head, "Content-Length: 2\r\nContent-Length: 3\r\n\r\nabc");
     default: {  // a valid request with one byte of its head replaced
       std::string raw = absl::StrCat(head, "Content-Length: ", request.body.size(), "\r\n\r\n");
-      const size_t at = static_cast<size_t>(dice.Int(0, static_cast<int>(raw.find("Content-Length")) - 1));
+      const int before_length = static_cast<int>(raw.find("Content-Length")) - 1;
+      const size_t at = static_cast<size_t>(dice.Int(0, before_length));
       char c = dice.Byte();
       if (c != '\r' && c != '\n' && !(at == 0 && c == ' ')) raw[at] = c;
       return raw + request.body;
@@ -290,7 +304,8 @@ FuzzRequest RequestMutator::Make(uint64_t seed, int iteration) const {
                                                         "HEAD", "OPTIONS", "TRACE", "FOO", "get"});
   }
   request.target = Path(dice, route) + Query(dice, route);
-  const bool bodiless = request.method == "GET" || request.method == "HEAD" || request.method == "DELETE";
+  const bool bodiless =
+      request.method == "GET" || request.method == "HEAD" || request.method == "DELETE";
   if (!bodiless || dice.Chance(10)) request.body = Body(dice, route);
   request.headers = Headers(dice);
   if (dice.Chance(7)) request.raw = Raw(dice, request);

@@ -44,7 +44,8 @@ class RequestMutator {
   std::vector<std::string> Headers(Dice& dice) const;
   std::string Raw(Dice& dice, const FuzzRequest& request) const;
   // A value for `schema`; each value has `wrong_percent` % chance of a wrong type.
-  nlohmann::json Value(Dice& dice, const nlohmann::json& schema, int depth, int wrong_percent) const;
+  nlohmann::json Value(Dice& dice, const nlohmann::json& schema, int depth,
+                       int wrong_percent) const;
   const nlohmann::json& Resolve(const nlohmann::json& schema) const;
 
   std::vector<RestRoute> routes_;

@@ -50,10 +50,19 @@ uint64_t EnvNumber(const char* name, uint64_t fallback) {
 }
 
 // Words that give internals away in an error message.
-constexpr const char* kInternalWords[] = {"pqxx", "SQLSTATE", "syntax error at", "DETAIL:",
-                                          "CONTEXT:", "Failing row", "portal parameter",
-                                          "std::", "terminate called", "exception",
-                                          "Segmentation", "/work/", ".cc:"};
+constexpr const char* kInternalWords[] = {"pqxx",
+                                          "SQLSTATE",
+                                          "syntax error at",
+                                          "DETAIL:",
+                                          "CONTEXT:",
+                                          "Failing row",
+                                          "portal parameter",
+                                          "std::",
+                                          "terminate called",
+                                          "exception",
+                                          "Segmentation",
+                                          "/work/",
+                                          ".cc:"};
 
 // What is wrong with an answer of the real suite ("" = nothing): the
 // gateway's own checks, except that an upstream may be unavailable (503/504
@@ -85,13 +94,16 @@ TEST(SuiteFuzzTest, EveryAnswerIsWellFormedAndTheSanitizedGatewaySurvives) {
   }
   // A report goes to a file (and aborts); LeakSanitizer checks at exit.
   options.gateway_env = {
-      {"ASAN_OPTIONS", absl::StrCat("detect_leaks=1:abort_on_error=1:log_path=", reports.string(), "/asan")},
-      {"UBSAN_OPTIONS", absl::StrCat("halt_on_error=1:print_stacktrace=1:log_path=", reports.string(), "/ubsan")},
+      {"ASAN_OPTIONS",
+       absl::StrCat("detect_leaks=1:abort_on_error=1:log_path=", reports.string(), "/asan")},
+      {"UBSAN_OPTIONS",
+       absl::StrCat("halt_on_error=1:print_stacktrace=1:log_path=", reports.string(), "/ubsan")},
   };
   absl::StatusOr<std::unique_ptr<RunningSuite>> suite = RunningSuite::Start(options);
   ASSERT_TRUE(suite.ok()) << suite.status();
   const int port = (*suite)->gateway_port();
-  std::cout << "gateway: " << (options.gateway_binary.empty() ? "this build's" : options.gateway_binary)
+  std::cout << "gateway: "
+            << (options.gateway_binary.empty() ? "this build's" : options.gateway_binary)
             << ", seed " << seed << ", " << iterations << " requests" << std::endl;
 
   SuiteClient rest(port);
@@ -104,7 +116,7 @@ TEST(SuiteFuzzTest, EveryAnswerIsWellFormedAndTheSanitizedGatewaySurvives) {
   absl::StatusOr<nlohmann::json> openapi = FetchOpenApi(port);
   ASSERT_TRUE(openapi.ok()) << openapi.status();
 
-  RequestMutator mutator(*routes, *openapi, {*admin, *user, options.secret_key});
+  RequestMutator mutator(*routes, *openapi, {*admin, *user});
   std::map<int, int> statuses;
   std::set<std::string> routes_hit;
   int failures = 0;

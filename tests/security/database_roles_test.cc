@@ -16,7 +16,9 @@ namespace {
 using ::testing::HasSubstr;
 
 // "kiosk-media" -> "media": the schema a service owns.
-std::string SchemaOf(const std::string& binary) { return binary.substr(std::string("kiosk-").size()); }
+std::string SchemaOf(const std::string& binary) {
+  return binary.substr(std::string("kiosk-").size());
+}
 
 TEST(DatabaseRolesTest, EachServiceRoleReadsOnlyItsOwnSchema) {
   SecuritySuite& s = SecuritySuite::Get();
@@ -26,10 +28,10 @@ TEST(DatabaseRolesTest, EachServiceRoleReadsOnlyItsOwnSchema) {
   {
     pqxx::connection superuser(s.suite->database().url().ToConnString());
     pqxx::work tx(superuser);
-    for (const pqxx::row& row : tx.exec(
-             "SELECT table_schema, table_name FROM information_schema.tables "
-             "WHERE table_schema IN ('users', 'media', 'downloads', 'plex') "
-             "AND table_type = 'BASE TABLE' ORDER BY 1, 2")) {
+    for (const pqxx::row& row :
+         tx.exec("SELECT table_schema, table_name FROM information_schema.tables "
+                 "WHERE table_schema IN ('users', 'media', 'downloads', 'plex') "
+                 "AND table_type = 'BASE TABLE' ORDER BY 1, 2")) {
       tables[row[0].as<std::string>()].push_back(row[1].as<std::string>());
     }
   }
@@ -64,8 +66,9 @@ TEST(DatabaseRolesTest, AServiceRoleCannotWriteAnotherSchemaEither) {
   SecuritySuite& s = SecuritySuite::Get();
   ASSERT_TRUE(s.ok()) << s.status;
   pqxx::connection media(s.suite->ServiceDatabaseUrl("kiosk-media").ToConnString());
-  for (const char* sql : {"UPDATE users.users SET role = 'admin'", "DELETE FROM users.system_settings",
-                          "DROP TABLE users.users", "CREATE TABLE users.planted (x int)"}) {
+  for (const char* sql :
+       {"UPDATE users.users SET role = 'admin'", "DELETE FROM users.system_settings",
+        "DROP TABLE users.users", "CREATE TABLE users.planted (x int)"}) {
     pqxx::work tx(media);
     EXPECT_THROW(tx.exec(sql), pqxx::insufficient_privilege) << sql;
   }

@@ -50,7 +50,8 @@ std::vector<ForgedToken> ForgeTokens(const std::string& real, const std::string&
   return {
       {"expired", Sign(hs256, expired, secret)},
       {"tampered", absl::StrCat(parts[0], ".", B64(promoted.dump()), ".", parts[2])},
-      {"alg none", absl::StrCat(B64(R"({"alg":"none","typ":"JWT"})"), ".", B64(promoted.dump()), ".")},
+      {"alg none",
+       absl::StrCat(B64(R"({"alg":"none","typ":"JWT"})"), ".", B64(promoted.dump()), ".")},
       {"alg none signed", Sign({{"alg", "none"}, {"typ", "JWT"}}, promoted, secret)},
       {"other secret", Sign(hs256, promoted, "not-the-suite-secret-0123456789abcdef")},
       {"HS384", Sign({{"alg", "HS384"}, {"typ", "JWT"}}, payload, secret, EVP_sha384())},

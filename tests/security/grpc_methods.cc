@@ -26,8 +26,9 @@ std::vector<GrpcMethod> AllKioskGrpcMethods() {
       const google::protobuf::ServiceDescriptor* service = descriptor->service(s);
       std::vector<std::string> package = absl::StrSplit(service->full_name(), '.');
       for (int m = 0; m < service->method_count(); ++m) {
-        methods.push_back({absl::StrCat("kiosk-", package[1]),
-                           absl::StrCat("/", service->full_name(), "/", service->method(m)->name())});
+        methods.push_back(
+            {absl::StrCat("kiosk-", package[1]),
+             absl::StrCat("/", service->full_name(), "/", service->method(m)->name())});
       }
     }
   }

@@ -15,7 +15,8 @@ constexpr char kBobPassword[] = "bob security pw 1";
 absl::StatusOr<int64_t> UserId(const SuiteClient& rest, const std::string& token) {
   nlohmann::json me = Json(rest.Call("GET", "/api/v1/auth/me", token));
   int64_t id = 0;
-  if (!me.is_object() || !me.contains("id") || !absl::SimpleAtoi(me["id"].get<std::string>(), &id)) {
+  if (!me.is_object() || !me.contains("id") ||
+      !absl::SimpleAtoi(me["id"].get<std::string>(), &id)) {
     return absl::InternalError(absl::StrCat("GET /api/v1/auth/me: ", me.dump()));
   }
   return id;
@@ -26,7 +27,8 @@ absl::Status Start(SecuritySuite& s) {
   doubles_options.tmdb_api_key = "tmdb-key-security-7f3a9c";
   doubles_options.qbittorrent_password = "qbittorrent-pw-security-51d2";
   doubles_options.plex_token = "plex-token-security-b8e4f0";
-  absl::StatusOr<std::unique_ptr<ExternalDoubles>> doubles = ExternalDoubles::Start(doubles_options);
+  absl::StatusOr<std::unique_ptr<ExternalDoubles>> doubles =
+      ExternalDoubles::Start(doubles_options);
   if (!doubles.ok()) return doubles.status();
   s.doubles = *std::move(doubles);
   SuiteOptions options;

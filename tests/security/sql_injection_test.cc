@@ -39,9 +39,10 @@ const std::vector<std::string>& Attacks() {
 int TableCount(const SecuritySuite& s) {
   pqxx::connection conn(s.suite->database().url().ToConnString());
   pqxx::work tx(conn);
-  return tx.exec1(
-               "SELECT count(*) FROM information_schema.tables "
-               "WHERE table_schema IN ('users', 'media', 'downloads', 'plex')")[0]
+  return tx
+      .exec1(
+          "SELECT count(*) FROM information_schema.tables "
+          "WHERE table_schema IN ('users', 'media', 'downloads', 'plex')")[0]
       .as<int>();
 }
 
@@ -80,13 +81,14 @@ TEST_F(SqlInjectionTest, StoredVerbatimOrRefusedByValidationInEveryStringField) 
     EXPECT_EQ(user.status, 400) << user.body;
     EXPECT_THAT(user.body, HasSubstr("the username may contain"));
     // Login with it: simply not known.
-    EXPECT_EQ(s_.rest.Call("POST", "/api/v1/auth/login", "", {{"username", attack}, {"password", attack}})
-                  .status,
-              401);
+    EXPECT_EQ(
+        s_.rest.Call("POST", "/api/v1/auth/login", "", {{"username", attack}, {"password", attack}})
+            .status,
+        401);
 
     // The user's own email (no spaces, one @).
-    std::string email = absl::StrCat(absl::StrReplaceAll(attack, {{" ", ""}, {"\u2028", ""}}), i,
-                                     "@example.com");
+    std::string email =
+        absl::StrCat(absl::StrReplaceAll(attack, {{" ", ""}, {"\u2028", ""}}), i, "@example.com");
     HttpTestResponse me = s_.rest.Call("PATCH", "/api/v1/auth/me", s_.bob, {{"email", email}});
     ASSERT_EQ(me.status, 200) << me.body;
     EXPECT_EQ(Json(s_.rest.Call("GET", "/api/v1/auth/me", s_.bob))["email"], email);
@@ -94,7 +96,8 @@ TEST_F(SqlInjectionTest, StoredVerbatimOrRefusedByValidationInEveryStringField) 
 
     // Admin-set names: API key, webhook, title mapping titles.
     const std::string name = absl::StrCat(attack, " #", i);
-    HttpTestResponse key = s_.rest.Call("POST", "/api/v1/auth/api-keys", s_.admin, {{"name", name}});
+    HttpTestResponse key =
+        s_.rest.Call("POST", "/api/v1/auth/api-keys", s_.admin, {{"name", name}});
     ASSERT_EQ(key.status, 200) << key.body;
     EXPECT_EQ(Json(key)["apiKey"]["name"], name);
     EXPECT_THAT(Json(s_.rest.Call("GET", "/api/v1/auth/api-keys", s_.admin)).dump(),
@@ -130,8 +133,8 @@ TEST_F(SqlInjectionTest, StoredVerbatimOrRefusedByValidationInEveryStringField) 
     HttpTestResponse search =
         s_.rest.Call("GET", absl::StrCat("/api/v1/search?query=", Url(attack)), s_.alice);
     EXPECT_EQ(search.status, 200) << search.body;
-    HttpTestResponse library =
-        s_.rest.Call("GET", absl::StrCat("/api/v1/plex/library:search?query=", Url(attack)), s_.alice);
+    HttpTestResponse library = s_.rest.Call(
+        "GET", absl::StrCat("/api/v1/plex/library:search?query=", Url(attack)), s_.alice);
     // (a one-character query is too short for it: refused, with the reason)
     EXPECT_TRUE(library.status == 200 ||
                 (library.status == 400 && absl::StrContains(library.body, "at least 2 characters")))
@@ -174,7 +177,9 @@ TEST_F(SqlInjectionTest, NulCharactersAreRefusedWithTheReasonInsteadOfCuttingThe
        std::vector<std::tuple<std::string, std::string, std::string, nlohmann::json>>{
            {"PATCH", "/api/v1/auth/me", s_.bob, {{"email", nul + "@example.com"}}},
            {"POST", "/api/v1/auth/login", "", {{"username", nul}, {"password", nul}}},
-           {"POST", "/api/v1/mappings", s_.admin,
+           {"POST",
+            "/api/v1/mappings",
+            s_.admin,
             {{"mediaType", "movie"}, {"tmdbId", 910000}, {"titleFr", nul}}},
            {"POST", "/api/v1/webhooks", s_.admin, {{"name", nul}, {"url", "http://127.0.0.1:9/"}}},
            {"POST", "/api/v1/requests/1:decline", s_.admin, {{"reason", nul}}}}) {

@@ -76,8 +76,8 @@ TEST_F(TokenForgeryTest, EveryGrpcMethodOfEveryServiceAnswersUnauthenticated) {
     binaries.insert(method.binary);
     if (PublicGrpcMethods().count(method.path)) continue;
     for (const ForgedToken& forged : Forged()) {
-      grpc::Status status = CallWithEmptyRequest(
-          channels[method.binary], method.path, {{"authorization", "Bearer " + forged.token}});
+      grpc::Status status = CallWithEmptyRequest(channels[method.binary], method.path,
+                                                 {{"authorization", "Bearer " + forged.token}});
       EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
           << method.path << " with a " << forged.kind << " token: " << status.error_message();
     }

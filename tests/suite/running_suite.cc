@@ -111,10 +111,10 @@ absl::StatusOr<std::unique_ptr<RunningSuite>> RunningSuite::Start(SuiteOptions o
       return started;
     }
   }
-  Process gateway{.binary = "kiosk-gateway",
-                  .argv = {opts.gateway_binary.empty() ? BinaryPath("kiosk-gateway")
-                                                       : opts.gateway_binary},
-                  .env = env};
+  Process gateway{
+      .binary = "kiosk-gateway",
+      .argv = {opts.gateway_binary.empty() ? BinaryPath("kiosk-gateway") : opts.gateway_binary},
+      .env = env};
   for (const auto& [key, value] : opts.gateway_env) gateway.env[key] = value;
   gateway.env["LISTEN_ADDR"] = "127.0.0.1:0";
   suite->processes_.push_back(std::move(gateway));
@@ -174,11 +174,14 @@ absl::Status RunningSuite::Kill(const std::string& binary) {
 absl::StatusOr<int> RunningSuite::Stop(const std::string& binary) {
   Process* process = Find(binary);
   if (process == nullptr) return absl::NotFoundError(absl::StrCat("no binary ", binary));
-  if (process->proc == nullptr) return absl::FailedPreconditionError(absl::StrCat(binary, " is not running"));
+  if (process->proc == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat(binary, " is not running"));
+  }
   process->proc->Signal(SIGTERM);
   std::optional<int> code = process->proc->Wait(absl::Seconds(30));
   if (!code.has_value()) {
-    return absl::DeadlineExceededError(absl::StrCat(binary, " did not stop within 30 s of SIGTERM"));
+    return absl::DeadlineExceededError(
+        absl::StrCat(binary, " did not stop within 30 s of SIGTERM"));
   }
   absl::StrAppend(&process->earlier_output, process->proc->Output());
   process->proc.reset();

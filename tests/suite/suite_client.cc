@@ -36,9 +36,9 @@ HttpTestResponse SuiteClient::Call(const std::string& method, const std::string&
 
 absl::StatusOr<std::string> SuiteClient::Login(const std::string& username,
                                                const std::string& password) const {
-  return AccessToken(absl::StrCat("login of ", username),
-                     Call("POST", "/api/v1/auth/login", "",
-                          {{"username", username}, {"password", password}}));
+  return AccessToken(
+      absl::StrCat("login of ", username),
+      Call("POST", "/api/v1/auth/login", "", {{"username", username}, {"password", password}}));
 }
 
 absl::StatusOr<std::string> SuiteClient::ChangePassword(const std::string& token,
@@ -74,25 +74,24 @@ absl::Status SuiteClient::UseDoubles(const std::string& admin_token,
                                      const ExternalDoubles& doubles) const {
   const std::string root = doubles.media_dir();
   const DoublesOptions& o = doubles.options();
-  HttpTestResponse settings =
-      Call("PATCH", "/api/v1/settings", admin_token,
-           {{"values",
-             {{"tmdb.url", doubles.tmdb_url()},
-              {"tmdb.api_key", o.tmdb_api_key},
-              {"plex.url", doubles.plex_url()},
-              {"plex.token", o.plex_token},
-              {"plex.path_map", doubles.plex_path_map()},
-              {"qbittorrent.url", doubles.qbittorrent_url()},
-              {"qbittorrent.username", o.qbittorrent_username},
-              {"qbittorrent.password", o.qbittorrent_password},
-              {"downloads.path", absl::StrCat(root, "/downloads")},
-              {"library.movies_path", absl::StrCat(root, "/movies")},
-              {"library.tv_path", absl::StrCat(root, "/tv")}}}});
+  HttpTestResponse settings = Call("PATCH", "/api/v1/settings", admin_token,
+                                   {{"values",
+                                     {{"tmdb.url", doubles.tmdb_url()},
+                                      {"tmdb.api_key", o.tmdb_api_key},
+                                      {"plex.url", doubles.plex_url()},
+                                      {"plex.token", o.plex_token},
+                                      {"plex.path_map", doubles.plex_path_map()},
+                                      {"qbittorrent.url", doubles.qbittorrent_url()},
+                                      {"qbittorrent.username", o.qbittorrent_username},
+                                      {"qbittorrent.password", o.qbittorrent_password},
+                                      {"downloads.path", absl::StrCat(root, "/downloads")},
+                                      {"library.movies_path", absl::StrCat(root, "/movies")},
+                                      {"library.tv_path", absl::StrCat(root, "/tv")}}}});
   if (settings.status != 200) return Failed("settings", settings);
   for (const char* type : {"movie", "tv"}) {
-    HttpTestResponse rename =
-        Call("PATCH", absl::StrCat("/api/v1/rename-settings/", type), admin_token,
-             {{"libraryRoot", absl::StrCat(root, type == std::string("movie") ? "/movies" : "/tv")}});
+    HttpTestResponse rename = Call(
+        "PATCH", absl::StrCat("/api/v1/rename-settings/", type), admin_token,
+        {{"libraryRoot", absl::StrCat(root, type == std::string("movie") ? "/movies" : "/tv")}});
     if (rename.status != 200) return Failed(absl::StrCat("rename settings of ", type), rename);
   }
   return absl::OkStatus();

@@ -43,7 +43,8 @@ class SuiteClient {
   absl::StatusOr<std::string> FirstAdminLogin(const std::string& new_password) const;
   // The admin creates a ROLE_USER, who signs in and changes his password to
   // `password`: his access token.
-  absl::StatusOr<std::string> CreateUser(const std::string& admin_token, const std::string& username,
+  absl::StatusOr<std::string> CreateUser(const std::string& admin_token,
+                                         const std::string& username,
                                          const std::string& password) const;
   // PATCH /api/v1/settings and the movie/tv rename settings so every service
   // talks to the doubles and the library lives in their media folder.
