@@ -175,6 +175,18 @@ TEST_F(GatewayTest, ErrorMessagesNameTheProblem) {
   EXPECT_THAT(HttpCall(port(), "GET", "/v1/shelves?pageSize=abc").body, HasSubstr("pageSize"));
 }
 
+TEST_F(GatewayTest, NulInAJsonStringIs400BeforeAnyUpstreamCall) {
+  for (const std::string& body :
+       {std::string(R"({"theme":"a\u0000b"})"), std::string("{\"theme\":\"a\0b\"}", 15)}) {
+    HttpTestResponse response = HttpCall(port(), "POST", "/v1/shelves", body);
+    EXPECT_EQ(response.status, 400) << response.body;
+    EXPECT_THAT(response.body, HasSubstr("must not contain NUL characters"));
+  }
+  EXPECT_FALSE(fake_.last_call().has_value());
+  // An escaped backslash followed by "u0000" is plain text.
+  EXPECT_EQ(HttpCall(port(), "POST", "/v1/shelves", R"({"theme":"a\\u0000"})").status, 200);
+}
+
 struct CodeCase {
   grpc::StatusCode code;
   int http;

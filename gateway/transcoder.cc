@@ -210,15 +210,21 @@ bool IsBlank(absl::string_view body) { return absl::StripAsciiWhitespace(body).e
 // nested over 100 levels, which a Struct reaches at about 50 JSON levels.
 constexpr int kMaxJsonDepth = 32;
 
-// What the protobuf parser does not check: the nesting depth, and that the
-// body is one JSON value; wrapped as {"field":<body>}, `{...},"other":1`
-// would set another field.
+// What the protobuf parser does not check: the nesting depth, no NUL in
+// strings, and that the body is one JSON value; wrapped as {"field":<body>},
+// `{...},"other":1` would set another field.
 absl::Status CheckJsonBody(absl::string_view body) {
   int depth = 0;
   bool in_string = false;
   for (size_t i = 0; i < body.size(); ++i) {
     const char c = body[i];
     if (in_string) {
+      // No text field can hold NUL: PostgreSQL refuses it (or libpq would
+      // cut the text there), so say so here instead of deep in a service.
+      if (c == '\0' || (c == '\\' && body.substr(i, 6) == "\\u0000")) {
+        return absl::InvalidArgumentError(
+            "invalid JSON body: text must not contain NUL characters (\\u0000)");
+      }
       if (c == '\\') {
         ++i;
       } else if (c == '"') {

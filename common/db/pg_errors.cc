@@ -30,6 +30,22 @@ absl::Status StatusFromException(const std::exception& error, absl::string_view 
   std::string message = context.empty() ? std::string(what) : absl::StrCat(context, ": ", what);
 
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error)) {
+    // Text cannot hold NUL: jsonb refuses \u0000 (22P05), text a 0x00 byte (22021).
+    if (sql->sqlstate() == "22P05" || sql->sqlstate() == "22021") {
+      return absl::InvalidArgumentError(absl::StrCat(
+          context, context.empty() ? "" : ": ",
+          "text must not contain NUL characters (\\u0000); remove them and send again"));
+    }
+    // Callers see this message: leave out what quotes whole rows (a password
+    // hash in "DETAIL:  Failing row contains ...") and query parameters
+    // (QUERY, CONTEXT and after); "Key (email)=(...) already exists" stays.
+    for (const char* tail : {"\nQUERY:", "\nCONTEXT:"}) {
+      if (size_t at = message.find(tail); at != std::string::npos) message.resize(at);
+    }
+    if (size_t at = message.find("\nDETAIL:  Failing row contains"); at != std::string::npos) {
+      const size_t end = message.find('\n', at + 1);
+      message.erase(at, end == std::string::npos ? std::string::npos : end - at);
+    }
     return absl::Status(CodeForSqlState(sql->sqlstate()), message);
   }
   // pqxx::in_doubt_error: the connection broke during COMMIT; the outcome is

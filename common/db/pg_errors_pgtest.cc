@@ -62,6 +62,33 @@ TEST_F(PgErrorsTest, CheckAndNotNullViolationsAreInvalidArgument) {
   EXPECT_THAT(Exec("SELECT 1/0"), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+TEST_F(PgErrorsTest, RowValuesAndQueryParametersAreLeftOut) {
+  // DETAIL would quote the whole row ("Failing row contains (3, 1, secret, -1)").
+  absl::Status status = Exec("INSERT INTO child VALUES (3, 1, 'secret', -1)");
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("check constraint")));
+  EXPECT_THAT(std::string(status.message()), ::testing::Not(HasSubstr("secret")));
+  // CONTEXT would quote a parameter ("unnamed portal parameter $1 = '...'").
+  absl::Status cast = RunWithStatus("test", [&] {
+    pqxx::work tx(*conn_);
+    tx.exec_params("SELECT $1::int", std::string("secret-parameter"));
+  });
+  EXPECT_THAT(cast, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("invalid input syntax")));
+  EXPECT_THAT(std::string(cast.message()), ::testing::Not(HasSubstr("secret-parameter\'")));
+  EXPECT_THAT(std::string(cast.message()), ::testing::Not(HasSubstr("CONTEXT")));
+  // The key of a unique violation stays: it names what is taken.
+  EXPECT_THAT(Exec("INSERT INTO child VALUES (1, 1, 'dup', 1)"),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("Key (id)=(1)")));
+}
+
+TEST_F(PgErrorsTest, NulCharactersAreInvalidArgumentSayingSo) {
+  EXPECT_THAT(Exec("SELECT '\"\\u0000\"'::jsonb"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("text must not contain NUL characters")));
+  EXPECT_THAT(Exec("SELECT convert_from('\\x00'::bytea, 'UTF8')"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("text must not contain NUL characters")));
+}
+
 TEST_F(PgErrorsTest, StatementTimeoutIsDeadlineExceeded) {
   EXPECT_THAT(Exec("SET LOCAL statement_timeout = 50; SELECT pg_sleep(5)"),
               StatusIs(absl::StatusCode::kDeadlineExceeded));

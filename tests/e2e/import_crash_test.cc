@@ -151,7 +151,7 @@ TEST_F(ImportCrashTest, KilledMidCopyTheImportResumesAndFinishesExactlyOnce) {
     if (partial.empty()) absl::SleepFor(absl::Milliseconds(2));
   }
   ASSERT_FALSE(partial.empty()) << "the copy was never seen under way\n" << suite_->Logs();
-  ASSERT_TRUE(suite_->Crash("kiosk-downloads").ok());
+  ASSERT_TRUE(suite_->Kill("kiosk-downloads").ok());
   // Killed mid-copy: the transfer is recorded as running, and the library
   // holds no complete file yet.
   pqxx::row running = Query("SELECT count(*), min(status) FROM downloads.transfer_history");

@@ -15,17 +15,13 @@
 #include "gateway/testing/http_test_client.h"
 #include "tests/suite/external_doubles.h"
 #include "tests/suite/running_suite.h"
+#include "tests/suite/suite_client.h"
 
 namespace kiosk::testing {
 namespace {
 
-using ::kiosk::gateway::testing::HttpCall;
 using ::kiosk::gateway::testing::HttpTestResponse;
 using ::testing::HasSubstr;
-
-nlohmann::json Json(const HttpTestResponse& r) {
-  return nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
-}
 
 class RequestChainTest : public ::testing::Test {
  protected:
@@ -42,15 +38,7 @@ class RequestChainTest : public ::testing::Test {
 
   HttpTestResponse Call(const std::string& method, const std::string& target,
                         const std::string& token, const nlohmann::json& body = nullptr) {
-    return HttpCall(port_, method, target, body.is_null() ? "" : body.dump(),
-                    {absl::StrCat("Authorization: Bearer ", token)});
-  }
-
-  std::string Login(const std::string& user, const std::string& password) {
-    HttpTestResponse r = HttpCall(port_, "POST", "/api/v1/auth/login",
-                                  nlohmann::json{{"username", user}, {"password", password}}.dump());
-    EXPECT_EQ(r.status, 200) << r.body;
-    return Json(r).value("accessToken", "");
+    return SuiteClient(port_).Call(method, target, token, body);
   }
 
   int port_ = 0;
@@ -60,43 +48,15 @@ class RequestChainTest : public ::testing::Test {
 
 TEST_F(RequestChainTest, ApprovedRequestWithAMagnetEndsAvailableInTheLibrary) {
   // The admin's first sign-in: change the password, then configure.
-  std::string admin = Login("admin", "admin");
-  HttpTestResponse changed = Call("POST", "/api/v1/auth/password", admin,
-                                  {{"currentPassword", "admin"}, {"newPassword", "chain admin pw"}});
-  ASSERT_EQ(changed.status, 200) << changed.body;
-  admin = Json(changed)["accessToken"];
+  SuiteClient rest(port_);
+  absl::StatusOr<std::string> admin_token = rest.FirstAdminLogin("chain admin pw");
+  ASSERT_TRUE(admin_token.ok()) << admin_token.status();
+  const std::string admin = *admin_token;
+  ASSERT_TRUE(rest.UseDoubles(admin, *doubles_).ok());
   const std::string root = doubles_->media_dir();
-  const DoublesOptions& o = doubles_->options();
-  HttpTestResponse settings = Call(
-      "PATCH", "/api/v1/settings", admin,
-      {{"values",
-        {{"tmdb.url", doubles_->tmdb_url()},
-         {"tmdb.api_key", o.tmdb_api_key},
-         {"plex.url", doubles_->plex_url()},
-         {"plex.token", o.plex_token},
-         {"plex.path_map", doubles_->plex_path_map()},
-         {"qbittorrent.url", doubles_->qbittorrent_url()},
-         {"qbittorrent.username", o.qbittorrent_username},
-         {"qbittorrent.password", o.qbittorrent_password},
-         {"downloads.path", absl::StrCat(root, "/downloads")},
-         {"library.movies_path", absl::StrCat(root, "/movies")},
-         {"library.tv_path", absl::StrCat(root, "/tv")}}}});
-  ASSERT_EQ(settings.status, 200) << settings.body;
-  HttpTestResponse rename = Call("PATCH", "/api/v1/rename-settings/movie", admin,
-                                 {{"libraryRoot", absl::StrCat(root, "/movies")}});
-  ASSERT_EQ(rename.status, 200) << rename.body;
-  HttpTestResponse created = Call("POST", "/api/v1/users", admin,
-                                  {{"username", "alice"},
-                                   {"email", "alice@example.com"},
-                                   {"password", "alice password 1"},
-                                   {"role", "ROLE_USER"}});
-  ASSERT_EQ(created.status, 200) << created.body;
-  std::string alice = Login("alice", "alice password 1");
-  HttpTestResponse alice_changed =
-      Call("POST", "/api/v1/auth/password", alice,
-           {{"currentPassword", "alice password 1"}, {"newPassword", "alice password 2"}});
-  ASSERT_EQ(alice_changed.status, 200) << alice_changed.body;
-  alice = Json(alice_changed)["accessToken"];
+  absl::StatusOr<std::string> alice_token = rest.CreateUser(admin, "alice", "alice password 2");
+  ASSERT_TRUE(alice_token.ok()) << alice_token.status();
+  const std::string alice = *alice_token;
 
   // Services read the settings through a short cache: search until TMDB answers.
   nlohmann::json found;
