@@ -161,7 +161,11 @@ absl::Status DownloadChain::AddTorrent(const jobs::Job& job) {
   if (d.state != kQueued || !d.torrent_hash.empty()) return absl::OkStatus();  // done before
   ASSIGN_OR_RETURN(server::SettingValues settings, settings_.Get(ChainSettingKeys()));
   auto waiting = [&](const absl::Status& status) {
-    (void)store_.SetImportProgress(id, absl::StrCat("waiting: ", status.message()), "");
+    const std::string message = absl::StrCat("waiting: ", status.message());
+    (void)store_.SetImportProgress(id, message, "");
+    // The request says it too, not only the download: its owner sees why
+    // nothing moves (qBittorrent down, refusing the login, ...).
+    Report(d, kQueued, 0, 0, 0, message, "");
     return status;
   };
   const std::string save_path = settings.String("downloads.path");

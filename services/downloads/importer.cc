@@ -60,7 +60,10 @@ absl::Status Importer::Run(const jobs::Job& job) {
   if (!begun.ok()) return begun.status();
   Download d = *begun;
   auto waiting = [&](const absl::Status& status) {
-    (void)store_.SetImportProgress(id, absl::StrCat("import waiting: ", status.message()), "");
+    const std::string message = absl::StrCat("import waiting: ", status.message());
+    (void)store_.SetImportProgress(id, message, "");
+    // Shown on the request as well (e.g. "no space left"), not only on the download.
+    chain_.Report(d, kImporting, 1, 0, 0, message, "");
     return status;
   };
   chain_.Report(d, kImporting, 1, 0, 0, "importing the files", "");

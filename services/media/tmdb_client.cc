@@ -188,7 +188,7 @@ absl::StatusOr<TmdbPage> TmdbClient::Search(const std::string& query, const std:
   if (!body.ok()) return body.status();
   json parsed = json::parse(*body, nullptr, false);
   if (!parsed.is_object() || !parsed.contains("results") || !parsed["results"].is_array()) {
-    return absl::InternalError("TMDB answered a search with something that is not a result page");
+    return absl::UnavailableError("TMDB answered a search with something that is not a result page");
   }
   TmdbPage out;
   out.page = Int(parsed, "page");
@@ -210,6 +210,7 @@ absl::StatusOr<TmdbDetails> TmdbClient::Details(const std::string& type, int id,
   std::string path = absl::StrCat("/", type, "/", id);
   std::string cache_key = absl::StrCat(path, "?", language);
   std::optional<std::string> body = Cached(cache_key);
+  const bool fetched_now = !body;
   if (!body) {
     absl::StatusOr<std::string> fetched =
         Get(path, {{"language", language}, {"append_to_response", "external_ids"}});
@@ -220,13 +221,14 @@ absl::StatusOr<TmdbDetails> TmdbClient::Details(const std::string& type, int id,
       }
       return fetched.status();
     }
-    Remember(cache_key, *fetched);
     body = std::move(*fetched);
   }
   json parsed = json::parse(*body, nullptr, false);
   if (!parsed.is_object() || Int(parsed, "id") != id) {
-    return absl::InternalError(absl::StrCat("TMDB answered ", path, " with an unexpected body"));
+    // TMDB failing, not us: UNAVAILABLE (503), and never cached.
+    return absl::UnavailableError(absl::StrCat("TMDB answered ", path, " with an unexpected body"));
   }
+  if (fetched_now) Remember(cache_key, *body);  // only answers that parse
   TmdbDetails details;
   details.title = ParseTitle(parsed, type);
   details.imdb_id = Str(parsed, "imdb_id");
@@ -246,6 +248,7 @@ absl::StatusOr<TmdbDetails> TmdbClient::Details(const std::string& type, int id,
 absl::StatusOr<int> TmdbClient::SeasonEpisodeCount(int tv_id, int season_number) {
   std::string path = absl::StrCat("/tv/", tv_id, "/season/", season_number);
   std::optional<std::string> body = Cached(path);
+  const bool fetched_now = !body;
   if (!body) {
     absl::StatusOr<std::string> fetched = Get(path, {{"language", "en-US"}});
     if (!fetched.ok()) {
@@ -255,13 +258,13 @@ absl::StatusOr<int> TmdbClient::SeasonEpisodeCount(int tv_id, int season_number)
       }
       return fetched.status();
     }
-    Remember(path, *fetched);
     body = std::move(*fetched);
   }
   json parsed = json::parse(*body, nullptr, false);
   if (!parsed.is_object() || !parsed.contains("episodes") || !parsed["episodes"].is_array()) {
-    return absl::InternalError(absl::StrCat("TMDB answered ", path, " without episodes"));
+    return absl::UnavailableError(absl::StrCat("TMDB answered ", path, " without episodes"));
   }
+  if (fetched_now) Remember(path, *body);  // only answers that parse
   return static_cast<int>(parsed["episodes"].size());
 }
 
@@ -273,7 +276,7 @@ absl::StatusOr<std::map<std::string, std::string>> TmdbClient::Translations(
   json parsed = json::parse(*body, nullptr, false);
   if (!parsed.is_object() || !parsed.contains("translations") ||
       !parsed["translations"].is_array()) {
-    return absl::InternalError("TMDB answered translations with an unexpected body");
+    return absl::UnavailableError("TMDB answered translations with an unexpected body");
   }
   std::map<std::string, std::string> titles;
   for (const json& t : parsed["translations"]) {

@@ -47,7 +47,7 @@ void ExpectBackoff(const std::string& what, const std::vector<absl::Time>& attem
 
 TEST(ExternalSystemsFaultTest, ClearStatesRetriesWithBackoffAndNothingStuckOnceFaultsClear) {
   absl::StatusOr<std::unique_ptr<FaultChain>> started =
-      FaultChain::Start({.doubles = {.torrent_size = 8000000, .torrent_speed = 2000000}});
+      FaultChain::Start({.doubles = {.torrent_size = 60000000, .torrent_speed = 2000000}});
   ASSERT_TRUE(started.ok()) << started.status();
   FaultChain& chain = **started;
   const std::string db = chain.suite().database_conninfo();
@@ -56,7 +56,8 @@ TEST(ExternalSystemsFaultTest, ClearStatesRetriesWithBackoffAndNothingStuckOnceF
   // with a message that names TMDB, and the search falls back to what we know.
   for (FaultMode mode : {FaultMode::kServerError, FaultMode::kUnauthorized, FaultMode::kGarbage,
                          FaultMode::kRefused, FaultMode::kHang}) {
-    ASSERT_TRUE(chain.tmdb().Set(mode).ok());
+    absl::Status set = chain.tmdb().Set(mode);
+    ASSERT_TRUE(set.ok()) << set;
     absl::Time t0 = absl::Now();
     HttpTestResponse r = chain.admin().Call(
         "POST", "/api/v1/requests", {{"mediaType", "movie"}, {"tmdbId", 603}, {"language", "en"}});
@@ -113,13 +114,14 @@ TEST(ExternalSystemsFaultTest, ClearStatesRetriesWithBackoffAndNothingStuckOnceF
   });
   EXPECT_EQ(downloading.value("status", ""), "downloading") << downloading.dump();
   for (FaultMode mode : {FaultMode::kHang, FaultMode::kRefused}) {
-    const int faulted_before = chain.qbittorrent().faulted();
+    // A failed attempt made under this fault: another job, or another attempt.
+    std::optional<JobRow> before = NewestJob(db, "downloads", "download_monitor");
     ASSERT_TRUE(chain.qbittorrent().Set(mode).ok());
     std::optional<JobRow> monitor;
-    for (absl::Time end = absl::Now() + absl::Seconds(30); absl::Now() < end;) {
+    for (absl::Time end = absl::Now() + absl::Seconds(40); absl::Now() < end;) {
       monitor = NewestJob(db, "downloads", "download_monitor");
       if (monitor && monitor->status == "failed" && !monitor->last_error.empty() &&
-          (mode == FaultMode::kRefused || chain.qbittorrent().faulted() > faulted_before)) {
+          (!before || monitor->id != before->id || monitor->attempts > before->attempts)) {
         break;
       }
       absl::SleepFor(absl::Milliseconds(200));

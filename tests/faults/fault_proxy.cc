@@ -1,7 +1,9 @@
 #include "tests/faults/fault_proxy.h"
 
+#include "absl/random/random.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 
 namespace kiosk::testing {
 namespace {
@@ -45,7 +47,16 @@ absl::Status FaultProxy::Listen() {
 
 absl::Status FaultProxy::Start() {
   std::lock_guard<std::mutex> lock(mu_);
-  return Listen();
+  // A port below Linux's ephemeral range (32768-60999): while the proxy is
+  // "refused", an outgoing connection of any process could otherwise take
+  // the port as its own (or connect to itself) and keep us from listening again.
+  absl::BitGen random;
+  absl::Status s;
+  for (int i = 0; i < 50; ++i) {
+    port_ = absl::Uniform(random, 20000, 32000);
+    if ((s = Listen()).ok()) return s;
+  }
+  return s;
 }
 
 absl::Status FaultProxy::Set(FaultMode mode) {
@@ -56,8 +67,9 @@ absl::Status FaultProxy::Set(FaultMode mode) {
   } else if (mode != FaultMode::kRefused && before == FaultMode::kRefused) {
     // The port was ours a moment ago; a retry covers a slow release.
     absl::Status s;
-    for (int i = 0; i < 50; ++i) {
+    for (int i = 0; i < 100; ++i) {
       if ((s = Listen()).ok()) break;
+      absl::SleepFor(absl::Milliseconds(50));
     }
     return s;
   }
