@@ -205,11 +205,21 @@ absl::Status DownloadChain::MonitorPass(const jobs::Job& job) {
   ASSIGN_OR_RETURN(std::vector<Download> active, store_.Active());
   if (active.empty()) return absl::OkStatus();  // nothing to follow: one query, no call
   ASSIGN_OR_RETURN(server::SettingValues settings, settings_.Get(ChainSettingKeys()));
-  ASSIGN_OR_RETURN(qbittorrent::QbittorrentClient * client, clients_.For(settings));
+  // qBittorrent failing: every request we follow says so (the job retries).
+  auto unreachable = [&](const absl::Status& status) {
+    for (const Download& d : active) {
+      Report(d, d.state, d.progress, 0, 0, absl::StrCat("waiting: ", status.message()), "");
+    }
+    return status;
+  };
+  absl::StatusOr<qbittorrent::QbittorrentClient*> client = clients_.For(settings);
+  if (!client.ok()) return unreachable(client.status());
   std::vector<std::string> hashes;
   for (const Download& d : active) hashes.push_back(d.torrent_hash);
   // ONE call for every download we follow.
-  ASSIGN_OR_RETURN(std::vector<qbittorrent::Torrent> torrents, client->Info(hashes, ""));
+  absl::StatusOr<std::vector<qbittorrent::Torrent>> listed = (*client)->Info(hashes, "");
+  if (!listed.ok()) return unreachable(listed.status());
+  const std::vector<qbittorrent::Torrent>& torrents = *listed;
   std::map<std::string, const qbittorrent::Torrent*> by_hash;
   for (const qbittorrent::Torrent& t : torrents) by_hash[t.hash] = &t;
 

@@ -82,7 +82,7 @@ TEST(DatabaseOutageFaultTest, ServicesGoNotServingRecoverAndLoseNoAcceptedWrite)
   // create requests for titles nobody requested yet.
   std::atomic<int> next_film{kFirstTmdbId};
   const RestSession& rest = *admin;
-  SteadyLoad load(200, 16, [&](int worker, int64_t n) -> LoadCall {
+  SteadyLoad load(200, 32, [&](int worker, int64_t n) -> LoadCall {
     if (worker == 0) {
       std::string value = absl::StrCat(1 + n % 3000);
       HttpTestResponse r = rest.Call("PATCH", "/api/v1/settings",

@@ -127,12 +127,15 @@ TEST(ExternalSystemsFaultTest, ClearStatesRetriesWithBackoffAndNothingStuckOnceF
       absl::SleepFor(absl::Milliseconds(200));
     }
     ASSERT_TRUE(monitor.has_value());
+    nlohmann::json state = chain.Request(*id);
     std::printf("qBittorrent %s while downloading: monitor job %s attempt %d, last_error \"%s\"; "
                 "request %s\n",
                 FaultModeName(mode), monitor->status.c_str(), monitor->attempts,
-                monitor->last_error.c_str(), ProgressText(chain.Request(*id)).c_str());
+                monitor->last_error.c_str(), ProgressText(state).c_str());
     EXPECT_EQ(monitor->status, "failed");
     EXPECT_TRUE(Mentions(monitor->last_error, "qBittorrent")) << monitor->last_error;
+    EXPECT_TRUE(Mentions(ProgressText(state), "qBittorrent"))
+        << "the request does not say what is wrong: " << state.dump();
   }
 
   // --- Plex answers 500 to the import's refresh, then everything works.

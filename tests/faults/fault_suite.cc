@@ -7,6 +7,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gateway/testing/http_test_client.h"
 #include "tests/suite/running_suite.h"
 
 namespace kiosk::testing {
@@ -123,6 +125,15 @@ absl::Status FaultSuite::StartGateway(int index) {
   p.proc.emplace(*std::move(proc));
   if (WaitForListeningPort(*p.proc) <= 0) {
     return absl::InternalError(absl::StrCat(p.name, " did not start:\n", p.proc->Output()));
+  }
+  // Ready = every service answered SERVING to this gateway's health checks;
+  // a first call before that may find a service "unreachable".
+  for (absl::Time end = absl::Now() + absl::Seconds(30);;) {
+    if (gateway::testing::HttpCall(gateway_ports_[index], "GET", "/readyz").status == 200) break;
+    if (absl::Now() > end) {
+      return absl::InternalError(absl::StrCat(p.name, " never became ready:\n", Logs()));
+    }
+    absl::SleepFor(absl::Milliseconds(100));
   }
   return absl::OkStatus();
 }

@@ -203,7 +203,8 @@ TEST(ServiceKillFaultTest, MediaKilledDuringRequestJobsHandsEachRequestOverOnce)
 }
 
 TEST(ServiceKillFaultTest, UsersKilledDuringWebhookDeliveriesDeliversEveryEvent) {
-  // A receiver that takes 300 ms per delivery, so some are in flight at the kill.
+  // A receiver that takes 1.5 s per delivery, so most are still to come (and
+  // some in flight) at the kill.
   HttpTestServer receiver(4);
   std::mutex mu;
   std::map<std::string, int> deliveries;  // X-Kiosk-Delivery -> times received
@@ -213,7 +214,7 @@ TEST(ServiceKillFaultTest, UsersKilledDuringWebhookDeliveriesDeliversEveryEvent)
       ++deliveries[r.Header("x-kiosk-delivery")];
     }
     TestHttpResponse answer = TestHttpResponse::Text("ok");
-    answer.delay = absl::Milliseconds(300);
+    answer.delay = absl::Milliseconds(1500);
     return answer;
   });
   ASSERT_TRUE(receiver.Start().ok());
