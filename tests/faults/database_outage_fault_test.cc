@@ -87,20 +87,22 @@ TEST(DatabaseOutageFaultTest, ServicesGoNotServingRecoverAndLoseNoAcceptedWrite)
       std::string value = absl::StrCat(1 + n % 3000);
       HttpTestResponse r = rest.Call("PATCH", "/api/v1/settings",
                                      {{"values", {{"quota.movie_days", std::stoi(value)}}}});
-      return {"setting", r.status, value};
+      return {"setting", r.status, value};  // the value, also when refused (it may be stored)
     }
     switch (n % 10) {
       case 0: case 1: case 2: case 3: {
         HttpTestResponse r = rest.Call("GET", absl::StrCat("/api/v1/search?query=fault%20film%20", 9000 + n % 100));
-        return {"search", r.status};
+        return {"search", r.status, Json(r).value("message", "")};
       }
-      case 4: case 5: case 6:
-        return {"list", rest.Call("GET", "/api/v1/requests?pageSize=20").status};
+      case 4: case 5: case 6: {
+        HttpTestResponse r = rest.Call("GET", "/api/v1/requests?pageSize=20");
+        return {"list", r.status, Json(r).value("message", "")};
+      }
       default: {
         int id = next_film.fetch_add(1);
         HttpTestResponse r = rest.Call("POST", "/api/v1/requests",
                                        {{"mediaType", "movie"}, {"tmdbId", id}, {"language", "en"}});
-        return {"create", r.status, r.status == 200 ? Json(r).value("id", "") : absl::StrCat(id)};
+        return {"create", r.status, r.status == 200 ? Json(r).value("id", "") : Json(r).value("message", "")};
       }
     }
   });
@@ -125,6 +127,16 @@ TEST(DatabaseOutageFaultTest, ServicesGoNotServingRecoverAndLoseNoAcceptedWrite)
               absl::ToDoubleSeconds(stopped_at - stop_at),
               absl::ToDoubleSeconds(started_at - stopped_at));
   std::printf("before the outage:\n%s", Summarize(calls, load_start, stop_at).c_str());
+  {
+    // Why calls failed before the database was stopped (load on a small machine).
+    std::map<std::string, int> why;
+    for (const LoadRecord& r : calls) {
+      if (r.start < stop_at && r.call.status >= 500 && r.call.kind != "setting") ++why[absl::StrCat(r.call.status, " ", r.call.detail)];
+    }
+    for (const auto& [message, count] : why) {
+      std::printf("  failed before the stop (call started before it): %d x %s\n", count, message.c_str());
+    }
+  }
   std::printf("during the outage:\n%s", Summarize(calls, stop_at, started_at).c_str());
   std::printf("after the restart:\n%s", Summarize(calls, started_at, load_end).c_str());
 
