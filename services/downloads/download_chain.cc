@@ -158,9 +158,22 @@ void DownloadChain::Report(const Download& d, const std::string& state, double p
 absl::Status DownloadChain::AddTorrent(const jobs::Job& job) {
   ASSIGN_OR_RETURN(int64_t id, DownloadIdOf(job));
   ASSIGN_OR_RETURN(Download d, store_.Get(id));
-  if (d.state != kQueued || !d.torrent_hash.empty()) return absl::OkStatus();  // done before
+  if (d.state != kQueued) return absl::OkStatus();  // done before
+  if (!d.torrent_hash.empty()) {
+    // Retried with its torrent still in qBittorrent (e.g. an import that
+    // failed): follow it again now rather than at the next monitor cron.
+    return store_.EnqueueMonitor(kMonitorKeyA, absl::ZeroDuration());
+  }
   ASSIGN_OR_RETURN(server::SettingValues settings, settings_.Get(ChainSettingKeys()));
-  auto waiting = [&](const absl::Status& status) {
+  auto waiting = [&](const absl::Status& status) -> absl::Status {
+    if (job.attempts >= job.max_attempts) {
+      // No attempt left: failed with the reason (not "queued" forever);
+      // RetryDownload sends it again once qBittorrent works.
+      RETURN_IF_ERROR(store_.Fail(id, std::string(status.message())));
+      ASSIGN_OR_RETURN(Download failed, store_.Get(id));
+      Report(failed, kFailed, 0, 0, 0, failed.error, failed.error);
+      return absl::OkStatus();
+    }
     const std::string message = absl::StrCat("waiting: ", status.message());
     (void)store_.SetImportProgress(id, message, "");
     // The request says it too, not only the download: its owner sees why
