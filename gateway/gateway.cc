@@ -55,27 +55,24 @@ grpc::StatusCode GrpcCodeForHttpStatus(int http_status) {
 }
 
 // What a client may read of an upstream error: never an internal message.
-std::string PublicMessage(const grpc::Status& status, const Route& route,
+std::string PublicMessage(const UpstreamReply& reply, const Route& route,
                           absl::string_view request_id) {
   const std::string service = route.method->service()->name();
-  switch (status.error_code()) {
+  switch (reply.status.error_code()) {
     case grpc::StatusCode::UNKNOWN:
     case grpc::StatusCode::INTERNAL:
     case grpc::StatusCode::DATA_LOSS:
       return absl::StrCat("internal error in ", service, "; its log has the details (request id ",
                           request_id, ")");
     case grpc::StatusCode::UNAVAILABLE:
-      // gRPC's own text when the service cannot be reached at all.
-      if (absl::StrContains(status.error_message(), "failed to connect") ||
-          absl::StrContains(status.error_message(), "onnection refused") ||
-          absl::StrContains(status.error_message(), "ailing")) {
-        return absl::StrCat(service, " is unreachable; retry in a moment");
-      }
-      return status.error_message();
+      // gRPC's own text when the service cannot be reached means nothing to a
+      // person; an UNAVAILABLE the service answered says what is wrong.
+      if (reply.unreachable) return absl::StrCat(service, " is unreachable; retry in a moment");
+      return reply.status.error_message();
     case grpc::StatusCode::DEADLINE_EXCEEDED:
       return absl::StrCat(service, " did not answer in time; retry later");
     default:
-      return status.error_message();
+      return reply.status.error_message();
   }
 }
 
@@ -215,7 +212,8 @@ void Gateway::Handle(HttpRequest request, Responder respond) {
     return Finish(*exchange, metrics_, ErrorResponse(400, wire.status().message()));
   }
   std::vector<std::pair<std::string, std::string>> metadata = {
-      {kRequestIdHeader, exchange->request_id}, {"x-forwarded-for", req.peer}};
+      {kRequestIdHeader, exchange->request_id}, {"x-forwarded-for",
+       options_.trusted_proxies.ClientAddress(req.peer, req.Header("x-forwarded-for"))}};
   for (const char* header : {"authorization", "x-api-key"}) {
     absl::string_view value = req.Header(header);
     if (!value.empty()) metadata.emplace_back(header, std::string(value));
@@ -243,7 +241,7 @@ void Gateway::Handle(HttpRequest request, Responder respond) {
         HttpResponse error{
             .status = HttpStatusForGrpcCode(reply.status.error_code()),
             .body = ErrorBody(reply.status.error_code(),
-                              PublicMessage(reply.status, route, exchange->request_id),
+                              PublicMessage(reply, route, exchange->request_id),
                               reply.retry_after_seconds),
             .headers = std::move(response.headers)};
         if (reply.retry_after_seconds) {

@@ -17,6 +17,7 @@
 #include "gateway/metrics.h"
 #include "gateway/route_table.h"
 #include "gateway/transcoder.h"
+#include "common/net/trusted_proxies.h"
 #include "gateway/upstreams.h"
 
 namespace kiosk::gateway {
@@ -26,6 +27,10 @@ struct GatewayOptions {
   // "*" allows any.
   std::set<std::string> cors_origins;
   std::string openapi_json;
+  // Proxies in front of the gateway (an Ingress) whose X-Forwarded-For is
+  // believed; the client address resolved through them is what the services
+  // see in x-forwarded-for. Default: nobody (clients reach the gateway directly).
+  net::TrustedProxies trusted_proxies;
 };
 
 class Gateway {

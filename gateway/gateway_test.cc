@@ -243,6 +243,25 @@ TEST_F(GatewayTest, CredentialsAndRequestIdAreForwardedAndTheIdEchoed) {
   EXPECT_EQ(value("x-forwarded-for"), "127.0.0.1");
 }
 
+TEST_F(GatewayTest, ClientAddressIsTakenFromTrustedProxiesOnly) {
+  auto forwarded = [&] {
+    std::optional<FakeBookstore::Call> call = fake_.last_call();
+    if (!call.has_value()) return std::string("no call");
+    auto it = call->metadata.find("x-forwarded-for");
+    return it == call->metadata.end() ? std::string() : it->second;
+  };
+  // By default a client reaches the gateway directly: what it claims is ignored.
+  ASSERT_EQ(HttpCall(port(), "GET", "/v1/shelves/1", "", {"X-Forwarded-For: 6.6.6.6"}).status, 200);
+  EXPECT_EQ(forwarded(), "127.0.0.1");
+  // Behind a trusted Ingress, the client it names (the right-most untrusted hop).
+  Restart({.trusted_proxies = "127.0.0.1/32"});
+  ASSERT_EQ(HttpCall(port(), "GET", "/v1/shelves/1", "",
+                     {"X-Forwarded-For: 6.6.6.6, 198.51.100.23"})
+                .status,
+            200);
+  EXPECT_EQ(forwarded(), "198.51.100.23");
+}
+
 TEST_F(GatewayTest, AnUnacceptableRequestIdIsReplaced) {
   HttpTestResponse response =
       HttpCall(port(), "GET", "/v1/shelves/1", "", {"X-Request-Id: bad id with spaces"});
@@ -254,6 +273,17 @@ TEST_F(GatewayTest, HugeBodyIs413) {
   HttpTestResponse response = HttpCall(port(), "POST", "/v1/shelves", body);
   EXPECT_EQ(response.status, 413);
   EXPECT_FALSE(fake_.last_call().has_value());
+}
+
+TEST_F(GatewayTest, AServiceAnsweringUnavailableKeepsItsOwnMessage) {
+  // Words gRPC uses for a dead channel, written by a reachable service: the
+  // client reads what the service said, not "unreachable".
+  fake_.FailWith(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                              "kiosk-plex failed to connect to Plex (connection refused); check plex.url"));
+  HttpTestResponse response = HttpCall(port(), "GET", "/v1/shelves/1");
+  EXPECT_EQ(response.status, 503);
+  EXPECT_THAT(response.body, HasSubstr("check plex.url"));
+  EXPECT_THAT(response.body, ::testing::Not(HasSubstr("is unreachable")));
 }
 
 TEST_F(GatewayTest, UpstreamDownIs503AndRecoversWhenItIsBack) {

@@ -170,7 +170,9 @@ void GatewayTest::Start(const GatewayUnderTest& options) {
                       .health_interval = absl::Milliseconds(100)});
   gateway_ = std::make_unique<Gateway>(*routes_, *transcoder_, *upstreams_, *metrics_,
                                        GatewayOptions{.cors_origins = options.cors_origins,
-                                                      .openapi_json = R"({"openapi":"3.0.3"})"});
+                                                      .openapi_json = R"({"openapi":"3.0.3"})",
+                                                      .trusted_proxies = *net::TrustedProxies::Parse(
+                                                          options.trusted_proxies)});
   HttpServerOptions http;
   http.host = "127.0.0.1";
   http.port = 0;

@@ -66,6 +66,8 @@ struct GatewayUnderTest {
   std::set<std::string> cors_origins = {"https://kiosk.example"};
   // Upstream address; empty = the fake.
   std::string upstream_override;
+  // Proxies whose X-Forwarded-For is believed ("" = nobody).
+  std::string trusted_proxies;
 };
 
 class GatewayTest : public ::testing::Test {

@@ -34,6 +34,9 @@ std::vector<config::SettingSpec> Specs() {
       {"DOWNLOADS_ADDR", "127.0.0.1:50053", "kiosk-downloads gRPC address"},
       {"PLEX_ADDR", "127.0.0.1:50054", "kiosk-plex gRPC address"},
       {"CORS_ORIGINS", "", "comma-separated browser origins allowed to call the API (* = any)"},
+      {"TRUSTED_PROXIES", "",
+       "CIDR blocks of proxies in front of the gateway (an Ingress) whose X-Forwarded-For is "
+       "believed; empty: none"},
       {"MAX_BODY_BYTES", "1048576", "largest request body accepted (413 above)"},
       {"UPSTREAM_TIMEOUT", "30", "seconds a service gets to answer (504 after)"},
       {"SHUTDOWN_GRACE", "10", "seconds requests in flight get on SIGTERM"},
@@ -72,6 +75,7 @@ struct Config {
   UpstreamOptions upstream;
   absl::Duration shutdown_grace;
   std::set<std::string> cors_origins;
+  net::TrustedProxies trusted_proxies;
   log::Level log_level;
   std::string secret_key;  // "" = no job metrics
   absl::Duration job_metrics_refresh;
@@ -92,6 +96,7 @@ absl::StatusOr<Config> LoadConfig(const config::Settings& settings) {
        absl::StrSplit(settings.Get("CORS_ORIGINS"), ',', absl::SkipWhitespace())) {
     config.cors_origins.insert(std::string(absl::StripAsciiWhitespace(origin)));
   }
+  ASSIGN_OR_RETURN(config.trusted_proxies, net::TrustedProxies::Parse(settings.Get("TRUSTED_PROXIES")));
   absl::StatusOr<log::Level> level = log::ParseLevel(settings.Get("LOG_LEVEL"));
   if (!level.ok())
     return absl::InvalidArgumentError(absl::StrCat("LOG_LEVEL: ", level.status().message()));
@@ -178,7 +183,8 @@ int Run(int argc, char** argv) {
   Upstreams upstreams(addresses, config->upstream);
   Gateway gateway(*routes, transcoder, upstreams, metrics,
                   {.cors_origins = config->cors_origins,
-                   .openapi_json = BuildOpenApiDocument(routes->routes(), info)});
+                   .openapi_json = BuildOpenApiDocument(routes->routes(), info),
+                   .trusted_proxies = config->trusted_proxies});
   config->http.error_response = &Gateway::ErrorResponse;
   HttpServer server(config->http, [&gateway](HttpRequest request, Responder respond) {
     gateway.Handle(std::move(request), std::move(respond));

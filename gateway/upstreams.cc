@@ -76,9 +76,11 @@ void Upstreams::Call(const std::string& service, const std::string& rpc_path, st
   grpc::GenericStub stub(channel->second);
   stub.UnaryCall(
       &call->context, rpc_path, grpc::StubOptions(), &call->request, &call->response,
-      [call](grpc::Status status) {
+      [call, channel = channel->second](grpc::Status status) {
         std::unique_ptr<PendingCall> owned(call);
         UpstreamReply reply;
+        reply.unreachable = status.error_code() == grpc::StatusCode::UNAVAILABLE &&
+                            channel->GetState(/*try_to_connect=*/false) != GRPC_CHANNEL_READY;
         if (status.ok()) reply.wire = ToString(call->response);
         const auto& trailers = call->context.GetServerTrailingMetadata();
         auto retry = trailers.find("retry-after");

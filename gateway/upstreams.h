@@ -35,6 +35,9 @@ struct UpstreamReply {
   grpc::Status status;
   std::string wire;                        // the reply message, when OK
   std::optional<int> retry_after_seconds;  // trailing metadata "retry-after"
+  // UNAVAILABLE because the service could not be reached (its channel was not
+  // connected), not an UNAVAILABLE the service answered itself.
+  bool unreachable = false;
 };
 
 struct UpstreamOptions {

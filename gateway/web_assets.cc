@@ -11,6 +11,8 @@ extern const unsigned char kWebIndexHtml[];
 extern const std::size_t kWebIndexHtml_size;
 extern const unsigned char kWebAppJs[];
 extern const std::size_t kWebAppJs_size;
+extern const unsigned char kWebAdminJs[];
+extern const std::size_t kWebAdminJs_size;
 extern const unsigned char kWebAppCss[];
 extern const std::size_t kWebAppCss_size;
 extern const unsigned char kWebFaviconSvg[];
@@ -38,6 +40,7 @@ const std::vector<WebAsset>& Assets() {
   static const auto* assets = new std::vector<WebAsset>{
       Make("/index.html", "text/html; charset=utf-8", Bytes(kWebIndexHtml, kWebIndexHtml_size)),
       Make("/app.js", "text/javascript; charset=utf-8", Bytes(kWebAppJs, kWebAppJs_size)),
+      Make("/admin.js", "text/javascript; charset=utf-8", Bytes(kWebAdminJs, kWebAdminJs_size)),
       Make("/app.css", "text/css; charset=utf-8", Bytes(kWebAppCss, kWebAppCss_size)),
       Make("/favicon.svg", "image/svg+xml", Bytes(kWebFaviconSvg, kWebFaviconSvg_size)),
   };

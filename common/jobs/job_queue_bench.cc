@@ -15,6 +15,7 @@
 #include "common/log/log.h"
 #include "common/testing/pg_test_database.h"
 #include "migrations/runner/migrator.h"
+#include "common/testing/bench_result.h"
 
 namespace {
 
@@ -77,6 +78,7 @@ int Throughput(const std::string& conninfo) {
   b.Shutdown(absl::Seconds(5));
   std::printf("job throughput: %d empty jobs in %.2f s = %.0f jobs/s (2 workers x 2 threads)\n",
               done.load(), seconds, done.load() / seconds);
+  kiosk::testing::PrintBenchResult("job queue throughput (2 replicas x 2 threads)", done.load() / seconds, "jobs/s");
   return done.load() == kJobs ? 0 : 1;
 }
 
@@ -117,6 +119,7 @@ int WakeUpLatency(const std::string& conninfo) {
               "p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d samples)\n",
               Percentile(latencies_ms, 0.5), Percentile(latencies_ms, 0.99),
               Percentile(latencies_ms, 1.0), kSamples);
+  kiosk::testing::PrintBenchResult("job wake-up latency p99", Percentile(latencies_ms, 0.99), "ms", "< 100 ms");
   return 0;
 }
 

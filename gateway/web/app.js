@@ -9,6 +9,12 @@
 // textContent (the h() helper), never as HTML: a title such as
 // "<img onerror=...>" renders as text. The Content-Security-Policy allows no
 // inline script.
+//
+// Admin screens live in admin.js, loaded on the first admin screen only, so
+// the first load stays small. Accessibility: dialogs are modal (focus moves
+// in, Tab stays in, Escape closes, focus returns to the opener), messages and
+// status changes are announced through the #live region, <html lang> follows
+// the interface language.
 "use strict";
 
 // ------------------------------------------------------------------ i18n
@@ -23,25 +29,22 @@ const MESSAGES = {
     any: "Tout", movie: "Film", tv: "Série", noResults: "Aucun résultat.",
     inPlex: "Dans Plex", requested: "Demandé", requestable: "Disponible à la demande",
     request: "Demander", requestTitle: "Demander", language: "Langue", french: "Français (VF)",
-    english: "Anglais (VA)", original: "Version originale (VO)", seasons: "Saisons", allSeasons: "Toutes",
+    english: "Anglais (VA)", original: "Version originale (VO)", seasons: "Saisons",
     quotaLeft: "Demandes restantes", unlimited: "illimité", requestSent: "Demande envoyée.",
     myRequests: "Mes demandes", noRequests: "Aucune demande.", status: "Statut", progress: "Progression",
     added: "Ajoutée", eta: "Reste", speed: "Débit",
     admin: "Administration", pending: "À valider", allRequests: "Toutes les demandes", users: "Utilisateurs",
     settings: "Réglages", jobs: "Tâches", transfers: "Transferts",
-    approve: "Approuver", decline: "Refuser", reason: "Motif", attachRelease: "Lier une release",
-    release: "Lien magnet ou URL .torrent", user: "Utilisateur", role: "Rôle", active: "Actif",
-    autoApprove: "Validation auto", create: "Créer", email: "E-mail", resetPassword: "Nouveau mot de passe",
-    deactivate: "Désactiver", activate: "Activer", adminRole: "admin", userRole: "utilisateur",
-    movieQuota: "Quota films", tvQuota: "Quota séries", perDays: "jours", notSet: "(non défini)",
-    secret: "secret", saved: "Enregistré.", kind: "Type", attempts: "Essais", lastError: "Dernière erreur",
-    retry: "Relancer", runNow: "Lancer", schedules: "Tâches périodiques", nextRun: "Prochaine",
-    lastRun: "Dernière", service: "Service", offline: "L'API ne répond pas : vérifiez que plex-kiosk tourne. Nouvel essai automatique…",
-    forbidden: "Accès refusé.", cancelRequest: "Annuler la demande", filter: "Filtrer", refresh: "Actualiser",
-    preview: "Aperçu", renaming: "Renommage", folderFormat: "Dossier", seasonFolderFormat: "Dossier de saison",
-    fileFormat: "Fichier", colonMode: "Deux-points", transferMode: "Transfert", libraryRoot: "Bibliothèque",
-    onExisting: "Fichier déjà présent", sampleRelease: "Nom de release d'exemple", quota: "Quota",
-    source: "Source", destination: "Destination", mode: "Mode", size: "Taille",
+    attachRelease: "Lier une release", kind: "Type",
+    offline: "L'API ne répond pas : vérifiez que plex-kiosk tourne. Nouvel essai automatique…",
+    forbidden: "Accès refusé.", cancelRequest: "Annuler la demande", renaming: "Renommage", size: "Taille",
+    skip: "Aller au contenu", mainNav: "Navigation principale",
+    wholeSeries: "Toute la série", specials: "Épisodes spéciaux", episodesOf: "Épisodes",
+    episodes: "épisodes", inPlexShort: "dans Plex", alreadyRequested: "déjà demandé",
+    chooseSomething: "Choisissez au moins une saison ou un épisode.", loading: "Chargement…",
+    seasonsFallback: "Saisons (vide = toutes)", close: "Fermer", download: "Téléchargement",
+    noDownload: "Aucun téléchargement pour l'instant.", indexer: "Indexeur", autoGrabbed: "automatique",
+    manualGrab: "manuel", grabKind: "Prise", state: "État", actions: "Actions", indexers: "Indexeurs",
     stages: { awaiting_release: "en attente d'une release", queued: "en file", downloading: "téléchargement",
       stalled: "bloqué", importing: "import", available: "disponible" },
     statuses: { pending: "en attente", approved: "approuvée", declined: "refusée", processing: "en cours",
@@ -58,25 +61,22 @@ const MESSAGES = {
     any: "All", movie: "Film", tv: "Series", noResults: "No results.",
     inPlex: "In Plex", requested: "Requested", requestable: "Can be requested",
     request: "Request", requestTitle: "Request", language: "Language", french: "French (VF)",
-    english: "English", original: "Original version (VO)", seasons: "Seasons", allSeasons: "All",
+    english: "English", original: "Original version (VO)", seasons: "Seasons",
     quotaLeft: "Requests left", unlimited: "unlimited", requestSent: "Request sent.",
     myRequests: "My requests", noRequests: "No requests.", status: "Status", progress: "Progress",
     added: "Added", eta: "Left", speed: "Speed",
     admin: "Admin", pending: "To approve", allRequests: "All requests", users: "Users",
     settings: "Settings", jobs: "Jobs", transfers: "Transfers",
-    approve: "Approve", decline: "Decline", reason: "Reason", attachRelease: "Attach a release",
-    release: "Magnet link or .torrent URL", user: "User", role: "Role", active: "Active",
-    autoApprove: "Auto-approve", create: "Create", email: "Email", resetPassword: "New password",
-    deactivate: "Deactivate", activate: "Activate", adminRole: "admin", userRole: "user",
-    movieQuota: "Film quota", tvQuota: "Series quota", perDays: "days", notSet: "(not set)",
-    secret: "secret", saved: "Saved.", kind: "Kind", attempts: "Attempts", lastError: "Last error",
-    retry: "Retry", runNow: "Run now", schedules: "Periodic jobs", nextRun: "Next",
-    lastRun: "Last", service: "Service", offline: "The API does not answer: check that plex-kiosk runs. Retrying automatically…",
-    forbidden: "Access denied.", cancelRequest: "Cancel request", filter: "Filter", refresh: "Refresh",
-    preview: "Preview", renaming: "Renaming", folderFormat: "Folder", seasonFolderFormat: "Season folder",
-    fileFormat: "File", colonMode: "Colons", transferMode: "Transfer", libraryRoot: "Library",
-    onExisting: "File already there", sampleRelease: "Sample release name", quota: "Quota",
-    source: "Source", destination: "Destination", mode: "Mode", size: "Size",
+    attachRelease: "Attach a release", kind: "Kind",
+    offline: "The API does not answer: check that plex-kiosk runs. Retrying automatically…",
+    forbidden: "Access denied.", cancelRequest: "Cancel request", renaming: "Renaming", size: "Size",
+    skip: "Skip to content", mainNav: "Main navigation",
+    wholeSeries: "The whole series", specials: "Specials", episodesOf: "Episodes",
+    episodes: "episodes", inPlexShort: "in Plex", alreadyRequested: "already requested",
+    chooseSomething: "Choose at least one season or episode.", loading: "Loading…",
+    seasonsFallback: "Seasons (empty = all)", close: "Close", download: "Download",
+    noDownload: "No download yet.", indexer: "Indexer", autoGrabbed: "automatic",
+    manualGrab: "manual", grabKind: "Grabbed", state: "State", actions: "Actions", indexers: "Indexers",
     stages: { awaiting_release: "awaiting a release", queued: "queued", downloading: "downloading",
       stalled: "stalled", importing: "importing", available: "available" },
     statuses: { pending: "pending", approved: "approved", declined: "declined", processing: "processing",
@@ -86,6 +86,7 @@ const MESSAGES = {
 };
 let lang = localStorage.getItem("kiosk.lang") || (navigator.language || "fr").slice(0, 2);
 if (!MESSAGES[lang]) lang = "fr";
+document.documentElement.lang = lang;
 const t = (key) => MESSAGES[lang][key] ?? MESSAGES.en[key] ?? key;
 const statusText = (s) => MESSAGES[lang].statuses[s] ?? s;
 const stageText = (s) => MESSAGES[lang].stages[s] ?? s;
@@ -114,7 +115,41 @@ const show = (...nodes) => {
   app.focus();
 };
 const field = (label, input) => [h("label", { for: input.id }, label), input];
-const errorBox = () => h("p", { class: "error", role: "alert", "aria-live": "assertive" });
+const errorBox = () => h("p", { class: "error", role: "alert" });
+// Says `text` to screen readers (the polite #live region of index.html).
+const live = document.getElementById("live");
+function announce(text) {
+  live.textContent = "";
+  setTimeout(() => { live.textContent = text; }, 50);
+}
+
+// A modal dialog: focus moves to its first control, Tab and Shift+Tab stay
+// inside, Escape closes it (the browser's cancel), and focus goes back to the
+// opener, or to the element that replaced it (same data-focus-key) when a
+// refresh rebuilt the list.
+function openDialog(labelId, children, { wide = false } = {}) {
+  const opener = document.activeElement;
+  const key = opener?.dataset?.focusKey;
+  const dlg = h("dialog", { "aria-labelledby": labelId, class: wide ? "wide" : null }, children);
+  dlg.addEventListener("keydown", (e) => {
+    if (e.key !== "Tab") return;
+    const focusable = [...dlg.querySelectorAll("button, input, select, textarea, a[href]")]
+      .filter((el) => !el.disabled && el.getClientRects().length);
+    if (!focusable.length) return;
+    const first = focusable[0], last = focusable[focusable.length - 1];
+    if (e.shiftKey && document.activeElement === first) { e.preventDefault(); last.focus(); }
+    else if (!e.shiftKey && document.activeElement === last) { e.preventDefault(); first.focus(); }
+  });
+  dlg.addEventListener("close", () => {
+    dlg.remove();
+    const back = opener?.isConnected ? opener
+      : (key && document.querySelector(`[data-focus-key="${CSS.escape(key)}"]`)) || app;
+    back.focus();
+  });
+  document.body.append(dlg);
+  dlg.showModal();
+  return dlg;
+}
 const fmtDate = (ts) => (ts ? new Date(ts).toLocaleString(lang) : "");
 const fmtBytes = (n) => {
   n = Number(n || 0);
@@ -185,7 +220,8 @@ async function api(method, path, body, retried = false) {
     location.hash = "#/login";
   }
   const text = await res.text();
-  const json = text ? JSON.parse(text) : {};
+  let json = {};
+  try { json = text ? JSON.parse(text) : {}; } catch { json = { message: `HTTP ${res.status}` }; }
   if (!res.ok) {
     console.warn(`${method} ${path}: ${res.status} ${json.message ?? ""}`);
     throw new ApiError(res.status, json);
@@ -198,6 +234,7 @@ const isAdmin = () => session.me?.role === "ROLE_ADMIN";
 
 function renderTop() {
   const top = document.getElementById("top");
+  document.getElementById("skip").textContent = t("skip");
   if (!session.me) {
     top.hidden = true;
     return;
@@ -206,20 +243,20 @@ function renderTop() {
   if (isAdmin()) {
     links.push(["#/admin/pending", t("pending")], ["#/admin/requests", t("allRequests")],
       ["#/admin/users", t("users")], ["#/admin/settings", t("settings")], ["#/admin/renaming", t("renaming")],
-      ["#/admin/jobs", t("jobs")], ["#/admin/transfers", t("transfers")]);
+      ["#/admin/jobs", t("jobs")], ["#/admin/transfers", t("transfers")], ["#/admin/indexers", t("indexers")]);
   }
   const current = location.hash || "#/search";
   top.replaceChildren(
     h("span", { class: "brand" }, t("appName")),
-    h("nav", { "aria-label": "main" }, links.map(([href, label]) =>
+    h("nav", { "aria-label": t("mainNav") }, links.map(([href, label]) =>
       h("a", { href, "aria-current": current.startsWith(href) ? "page" : null }, label))),
     h("span", { class: "muted" }, session.me.username),
-    h("button", { class: "secondary", "aria-label": "language", onclick: () => {
+    h("button", { class: "secondary", id: "lang-switch", lang: lang === "fr" ? "en" : "fr", onclick: () => {
       lang = lang === "fr" ? "en" : "fr";
       localStorage.setItem("kiosk.lang", lang);
       document.documentElement.lang = lang;
       route();
-    } }, lang === "fr" ? "EN" : "FR"),
+    } }, lang === "fr" ? "English" : "Français"),
     h("button", { class: "secondary", id: "logout", onclick: logout }, t("logout")),
   );
   top.hidden = false;
@@ -324,38 +361,151 @@ function resultCard(r) {
         ? h("button", { class: "request", onclick: () => requestDialog(r) }, t("request")) : null));
 }
 
-async function requestDialog(r) {
+// The request dialog: language, and for a series a season chooser (below);
+// the quota left is shown.
+function requestDialog(r) {
   const langSel = h("select", { id: "req-lang" },
     h("option", { value: "fr" }, t("french")), h("option", { value: "en" }, t("english")), h("option", { value: "vo" }, t("original")));
   langSel.value = session.me?.preferredLanguage === "en" ? "en" : "fr";
-  const seasons = h("input", { id: "req-seasons", placeholder: "1, 2, 3" });
-  const quota = h("p", { class: "hint" });
+  const chooser = r.mediaType === "tv" ? seasonChooser(r) : null;
+  const quota = h("p", { class: "hint", id: "req-quota" });
   const err = errorBox();
-  const dlg = h("dialog", { "aria-labelledby": "req-title" });
-  dlg.append(h("form", { method: "dialog", onsubmit: async (e) => {
+  const name = lang === "en" ? r.titleEn || r.titleFr : r.titleFr || r.titleEn;
+  let dlg = null;
+  const form = h("form", { method: "dialog", onsubmit: async (e) => {
     e.preventDefault();
     const body = { tmdbId: r.tmdbId, mediaType: r.mediaType, language: langSel.value };
-    if (r.mediaType === "tv" && seasons.value.trim()) {
-      body.seasons = seasons.value.split(",").map((s) => ({ seasonNumber: Number(s.trim()) })).filter((s) => s.seasonNumber > 0);
+    if (chooser) {
+      const seasons = chooser.selection();
+      if (seasons && !seasons.length) { err.textContent = t("chooseSomething"); return; }
+      if (seasons) body.seasons = seasons;
     }
     try {
       await api("POST", "/api/v1/requests", body);
       dlg.close();
-      dlg.remove();
+      announce(t("requestSent"));
       location.hash = "#/requests";
     } catch (ex) { err.textContent = ex.message; }
-  } }, h("h2", { id: "req-title" }, `${t("requestTitle")} — ${lang === "en" ? r.titleEn || r.titleFr : r.titleFr || r.titleEn}`),
-  field(t("language"), langSel), r.mediaType === "tv" ? field(`${t("seasons")} (${t("allSeasons")} = ∅)`, seasons) : null,
-  quota, err,
+  } }, h("h2", { id: "req-title" }, `${t("requestTitle")} — ${name || r.originalTitle || ""}`),
+  field(t("language"), langSel), chooser?.element, quota, err,
   h("div", { class: "actions" }, h("button", { type: "submit", id: "req-send" }, t("request")),
-    h("button", { type: "button", class: "secondary", onclick: () => { dlg.close(); dlg.remove(); } }, t("cancel")))));
-  document.body.append(dlg);
-  dlg.showModal();
-  try {
-    const qd = await api("GET", "/api/v1/users/me/quota");
+    h("button", { type: "button", class: "secondary", onclick: () => dlg.close() }, t("cancel"))));
+  dlg = openDialog("req-title", form);
+  api("GET", "/api/v1/users/me/quota").then((qd) => {
     const w = r.mediaType === "tv" ? qd.tv : qd.movie;
     quota.textContent = `${t("quotaLeft")}: ${w && w.limit ? `${w.remaining ?? "?"} / ${w.limit}` : t("unlimited")}`;
-  } catch { /* the quota line stays empty */ }
+  }).catch(() => { /* the quota line stays empty */ });
+}
+
+// Seasons of a series as checkboxes: every season but the specials checked
+// (= the whole series), each expandable to its episodes. Episodes Plex holds
+// cannot be chosen; episodes already requested are marked. selection() gives
+// the CreateRequest `seasons`: null = the whole series, [] = nothing chosen.
+// Without the title details (an older server), a text field of numbers.
+function seasonChooser(r) {
+  const box = h("fieldset", { class: "seasons", id: "req-seasons" }, h("legend", {}, t("seasons")));
+  const state = h("p", { class: "hint", role: "status" }, t("loading"));
+  box.append(state);
+  const seasons = new Map();  // number -> { input, episodes: Map(number -> input) | null }
+  const whole = h("input", { type: "checkbox", id: "req-whole", checked: true });
+  let fallback = null;
+  const regular = () => [...seasons.entries()].filter(([n]) => n > 0);
+  const syncWhole = () => {
+    whole.checked = regular().every(([, s]) => s.input.checked && !s.input.indeterminate);
+  };
+  const setSeason = (s, on) => {
+    s.input.checked = on;
+    s.input.indeterminate = false;
+    for (const ep of s.episodes?.values() ?? []) if (!ep.disabled) ep.checked = on;
+  };
+  const syncSeason = (s) => {
+    const open = [...s.episodes.values()].filter((ep) => !ep.disabled);
+    const on = open.filter((ep) => ep.checked).length;
+    s.input.checked = on > 0 && on === open.length;
+    s.input.indeterminate = on > 0 && on < open.length;
+    syncWhole();
+  };
+  whole.addEventListener("change", () => {
+    for (const [, s] of regular()) setSeason(s, whole.checked);
+  });
+
+  const loadEpisodes = async (n, s, list) => {
+    const d = await api("GET", `/api/v1/titles/tv/${r.tmdbId}/seasons/${n}?language=${lang}`);
+    s.episodes = new Map();
+    list.replaceChildren(...(d.episodes ?? []).map((ep) => {
+      const id = `req-s${n}e${ep.episodeNumber}`;
+      const input = h("input", { type: "checkbox", id, class: "episode", "data-season": n,
+        "data-episode": ep.episodeNumber, checked: s.input.checked && !ep.inPlex, disabled: !!ep.inPlex,
+        onchange: () => syncSeason(s) });
+      s.episodes.set(ep.episodeNumber, input);
+      return h("li", {}, h("label", { class: "inline", for: id }, input,
+        `${ep.episodeNumber}. ${ep.name || ""}`,
+        ep.inPlex ? h("span", { class: "badge available" }, t("inPlexShort")) : null,
+        ep.requested ? h("span", { class: "badge pending" }, t("alreadyRequested")) : null));
+    }));
+    syncSeason(s);
+  };
+
+  api("GET", `/api/v1/titles/tv/${r.tmdbId}?language=${lang}`).then((title) => {
+    const rows = (title.seasons ?? []).map((season) => {
+      const n = season.seasonNumber;
+      const id = `req-s${n}`;
+      const input = h("input", { type: "checkbox", id, class: "season", "data-season": n, checked: n > 0 });
+      const s = { input, episodes: null };
+      seasons.set(n, s);
+      const list = h("ul", { class: "episodes", id: `req-eps-${n}`, hidden: true });
+      const label = n === 0 ? t("specials") : season.name || `${t("seasons")} ${n}`;
+      const toggle = h("button", { type: "button", class: "secondary season-toggle", "data-season": n,
+        "aria-expanded": "false", "aria-controls": list.id, "aria-label": `${t("episodesOf")} — ${label}` }, t("episodesOf"));
+      toggle.addEventListener("click", async () => {
+        const open = toggle.getAttribute("aria-expanded") !== "true";
+        toggle.setAttribute("aria-expanded", String(open));
+        list.hidden = !open;
+        if (open && !s.episodes) {
+          list.replaceChildren(h("li", { class: "hint" }, t("loading")));
+          try { await loadEpisodes(n, s, list); } catch (ex) { list.replaceChildren(h("li", { class: "error" }, ex.message)); }
+        }
+      });
+      input.addEventListener("change", () => { setSeason(s, input.checked); syncWhole(); });
+      return h("li", {}, h("div", { class: "season-row" },
+        h("label", { class: "inline", for: id }, input, label,
+          h("span", { class: "muted" }, `${season.episodeCount ?? 0} ${t("episodes")}`)), toggle), list);
+    });
+    state.remove();
+    box.append(h("label", { class: "inline whole", for: "req-whole" }, whole, t("wholeSeries")),
+      h("ul", { class: "season-list" }, rows));
+    if (title.inPlex) box.append(h("p", { class: "hint" }, t("inPlex")));
+  }).catch(() => {
+    // No title details: seasons typed as numbers, as before.
+    fallback = h("input", { id: "req-seasons-text", placeholder: "1, 2, 3" });
+    state.remove();
+    box.append(...field(t("seasonsFallback"), fallback));
+  });
+
+  const selection = () => {
+    if (fallback) {
+      const list = fallback.value.split(",").map((x) => Number(x.trim())).filter((x) => x > 0);
+      return list.length ? list.map((seasonNumber) => ({ seasonNumber })) : null;
+    }
+    if (!seasons.size) return null;  // still loading: the whole series
+    const out = [];
+    let everything = true;
+    for (const [n, s] of seasons) {
+      let chosen;
+      if (s.episodes) {
+        const numbers = [...s.episodes.entries()].filter(([, ep]) => ep.checked && !ep.disabled).map(([e]) => e);
+        chosen = numbers.length === s.episodes.size ? { seasonNumber: n }
+          : numbers.length ? { seasonNumber: n, episodeNumbers: numbers } : null;
+      } else {
+        chosen = s.input.checked ? { seasonNumber: n } : null;
+      }
+      if (chosen) out.push(chosen);
+      // The whole series = every regular season complete, no specials.
+      if (n === 0 ? chosen : !chosen || chosen.episodeNumbers) everything = false;
+    }
+    return everything ? null : out;
+  };
+  return { element: box, selection };
 }
 
 // Requests: mine (every user) or all (admins), refreshed every 5 s while shown.
@@ -365,59 +515,68 @@ function poll(fn, ms = 5000) {
   pollTimer = setInterval(() => { if (!document.hidden) fn(); }, ms);
 }
 
+// "S1, S2 (E1, E3)" for a series request; "" for the whole series.
+function seasonsText(seasons) {
+  return (seasons ?? []).map((s) => `S${s.seasonNumber ?? 0}`
+    + (s.episodeNumbers?.length ? ` (E${s.episodeNumbers.join(", E")})` : "")).join(", ");
+}
+
 function requestRow(r, adminView) {
   const p = r.progress ?? {};
   const stage = p.stage ? stageText(p.stage) : "";
+  const tv = r.mediaType === "tv";
   const cells = [
     h("td", {}, h("span", { class: "title" }, r.title || r.titleFr || r.titleEn),
-      h("div", { class: "muted" }, [r.year, r.mediaType === "tv" ? t("tv") : t("movie"), (r.language || "").toUpperCase()].filter(Boolean).join(" · "))),
+      h("div", { class: "muted" }, [r.year, tv ? t("tv") : t("movie"), (r.language || "").toUpperCase()].filter(Boolean).join(" · ")),
+      tv ? h("div", { class: "muted seasons-asked" }, seasonsText(r.seasons) || t("wholeSeries")) : null),
     h("td", {}, h("span", { class: `badge ${r.status}` }, statusText(r.status)),
+      tv && r.episodesRequested > 0
+        ? h("div", { class: "episodes-count" }, `${t("episodesOf")} ${r.episodesAvailable ?? 0}/${r.episodesRequested}`) : null,
       r.statusReason ? h("div", { class: "muted" }, r.statusReason) : null),
     h("td", {}, ["downloading", "importing", "processing"].includes(r.status)
-      ? [h("progress", { max: 100, value: Math.round(p.percent || 0), "aria-label": t("progress") }),
+      ? [h("progress", { max: 100, value: Math.round(p.percent || 0), "aria-label": `${t("progress")} ${r.title || ""}` }),
         h("div", { class: "muted" }, [`${Math.round(p.percent || 0)} %`, stage,
           p.downloadSpeed ? `${fmtBytes(p.downloadSpeed)}/s` : "", fmtEta(p.etaSeconds)].filter(Boolean).join(" · ")),
         p.message ? h("div", { class: "muted" }, p.message) : null]
       : stage),
     h("td", {}, fmtDate(r.createdAt)),
   ];
-  const actions = h("td", {});
-  if (adminView && r.status === "pending") {
-    actions.append(h("button", { class: "approve", onclick: () => act(r, "approve") }, t("approve")), " ",
-      h("button", { class: "danger decline", onclick: () => act(r, "decline") }, t("decline")));
+  const actions = h("td", { class: "row-actions" });
+  if (!["pending", "declined", "cancelled"].includes(r.status)) {
+    actions.append(h("button", { class: "secondary downloads", "data-focus-key": `dl-${r.id}`,
+      onclick: () => downloadsDialog(r) }, t("download")));
   }
-  if (adminView && ["approved", "processing"].includes(r.status)) {
-    actions.append(h("button", { class: "secondary attach", onclick: () => attachRelease(r) }, t("attachRelease")));
-  }
-  if (adminView && r.status === "failed") {
-    actions.append(h("button", { class: "secondary", onclick: () => act(r, "retry") }, t("retry")));
-  }
+  if (adminView) window.kioskAdmin?.rowActions(r, actions);
   if (!adminView && r.status === "pending") {
-    actions.append(h("button", { class: "secondary cancel", onclick: () => act(r, "cancel") }, t("cancelRequest")));
+    actions.append(h("button", { class: "secondary cancel", "data-focus-key": `cancel-${r.id}`,
+      onclick: async () => {
+        try { await api("POST", `/api/v1/requests/${r.id}:cancel`, {}); } catch (ex) { announce(ex.message); }
+        route();
+      } }, t("cancelRequest")));
   }
   return h("tr", { "data-request-id": r.id, "data-status": r.status }, cells, actions);
 }
 
-async function act(r, verb) {
-  const body = {};
-  if (verb === "decline") {
-    const reason = prompt(t("reason"));
-    if (reason === null) return;
-    body.reason = reason;
-  }
-  try {
-    await api("POST", `/api/v1/requests/${r.id}:${verb}`, body);
-  } catch (ex) { alert(ex.message); }
-  route();
-}
-
-async function attachRelease(r) {
-  const source = prompt(t("release"));
-  if (!source) return;
-  try {
-    await api("POST", "/api/v1/downloads:attachRelease", { requestId: r.id, release: source });
-  } catch (ex) { alert(ex.message); }
-  route();
+// The downloads of a request: release, indexer, grabbed automatically or by
+// hand, state and progress.
+function downloadsDialog(r) {
+  const list = h("div", { id: "dl-list", "aria-live": "polite" }, h("p", { class: "hint" }, t("loading")));
+  let dlg = null;
+  dlg = openDialog("dl-title", [h("h2", { id: "dl-title" }, `${t("download")} — ${r.title || ""}`), list,
+    h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", onclick: () => dlg.close() }, t("close")))]);
+  api("GET", `/api/v1/downloads?requestId=${r.id}`).then((res) => {
+    const items = res.downloads ?? [];
+    list.replaceChildren(...(items.length ? items.map((d) => h("section", { class: "download", "data-download-id": d.id },
+      h("h3", {}, d.releaseTitle || d.name || d.source || `#${d.id}`),
+      h("dl", {},
+        h("dt", {}, t("state")), h("dd", {}, `${d.state}${d.progress ? ` · ${Math.round(d.progress * 100)} %` : ""}`),
+        d.indexer ? [h("dt", {}, t("indexer")), h("dd", {}, d.indexer)] : null,
+        h("dt", {}, t("grabKind")), h("dd", { class: "grab-kind" }, d.autoGrabbed ? t("autoGrabbed") : t("manualGrab")),
+        d.sizeBytes ? [h("dt", {}, t("size")), h("dd", {}, fmtBytes(d.sizeBytes))] : null),
+      d.error ? h("p", { class: "error" }, d.error) : null,
+      d.stageMessage ? h("p", { class: "muted" }, d.stageMessage) : null))
+      : [h("p", {}, t("noDownload"))]));
+  }).catch((ex) => { list.replaceChildren(h("p", { class: "error" }, ex.message)); });
 }
 
 function requestsScreen(adminView, statusFilter) {
@@ -427,220 +586,30 @@ function requestsScreen(adminView, statusFilter) {
   const filter = h("select", { id: "status-filter", "aria-label": t("status") }, h("option", { value: "" }, t("any")),
     Object.keys(MESSAGES.en.statuses).map((s) => h("option", { value: s }, statusText(s))));
   filter.value = statusFilter ?? "";
+  const seen = new Map();  // request id -> status, to announce changes
   const load = async () => {
     try {
       const params = new URLSearchParams({ pageSize: "100" });
       if (filter.value) params.set("status", filter.value);
       const res = await api("GET", `${adminView ? "/api/v1/requests" : "/api/v1/requests/mine"}?${params}`);
       const list = res.requests ?? [];
+      // Rebuilding the rows loses the focus: it goes to the new twin.
+      const focused = document.activeElement?.dataset?.focusKey;
       body.replaceChildren(...(list.length ? list.map((r) => requestRow(r, adminView))
         : [h("tr", {}, h("td", { colspan: 5 }, t("noRequests")))]));
+      if (focused) body.querySelector(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus();
+      const changed = list.filter((r) => seen.has(r.id) && seen.get(r.id) !== r.status);
+      if (changed.length) announce(changed.map((r) => `${r.title}: ${statusText(r.status)}`).join(". "));
+      for (const r of list) seen.set(r.id, r.status);
       err.textContent = "";
     } catch (ex) { err.textContent = ex.message; }
   };
   filter.addEventListener("change", load);
   show(h("h1", {}, title), adminView && statusFilter !== "pending" ? h("div", { class: "row" }, filter) : null, err,
-    h("table", { id: "requests" }, h("thead", {}, h("tr", {}, [t("title"), t("status"), t("progress"), t("added"), ""].map((c) => h("th", {}, c)))), body));
+    h("table", { id: "requests" }, h("caption", { class: "sr-only" }, title),
+      h("thead", {}, h("tr", {}, [t("title"), t("status"), t("progress"), t("added"), t("actions")].map((c) => h("th", { scope: "col" }, c)))), body));
   load();
   poll(load);
-}
-
-function usersScreen() {
-  const body = h("tbody", {});
-  const err = errorBox();
-  const load = async () => {
-    try {
-      const res = await api("GET", "/api/v1/users?pageSize=200");
-      body.replaceChildren(...(res.users ?? []).map((u) => h("tr", { "data-user-id": u.id },
-        h("td", {}, u.username, h("div", { class: "muted" }, u.email)),
-        h("td", {}, u.role === "ROLE_ADMIN" ? t("adminRole") : t("userRole")),
-        h("td", {}, h("label", { class: "inline" }, h("input", { type: "checkbox", checked: !!u.autoApprove,
-          onchange: (e) => update(u.id, { autoApprove: e.target.checked }) }), t("autoApprove"))),
-        h("td", {}, `${u.movieQuotaLimit ?? "–"}/${u.movieQuotaDays ?? "–"} · ${u.tvQuotaLimit ?? "–"}/${u.tvQuotaDays ?? "–"}`),
-        h("td", {},
-          h("button", { class: "secondary", onclick: () => update(u.id, { isActive: !u.isActive }) }, u.isActive ? t("deactivate") : t("activate")), " ",
-          h("button", { class: "secondary", onclick: () => update(u.id, { role: u.role === "ROLE_ADMIN" ? "ROLE_USER" : "ROLE_ADMIN" }) }, t("role")), " ",
-          h("button", { class: "secondary quota", onclick: () => {
-            // "limit/days" for films then series; empty keeps the defaults of the settings.
-            const answer = prompt(`${t("movieQuota")} · ${t("tvQuota")} (2/7 3/30)`,
-              `${u.movieQuotaLimit ?? ""}/${u.movieQuotaDays ?? ""} ${u.tvQuotaLimit ?? ""}/${u.tvQuotaDays ?? ""}`);
-            if (answer === null) return;
-            const [movie = "", tv = ""] = answer.trim().split(/\s+/);
-            const patch = {};
-            const put = (text, limitKey, daysKey) => {
-              const [limit, days] = text.split("/").map((x) => x.trim());
-              if (limit) patch[limitKey] = Number(limit);
-              if (days) patch[daysKey] = Number(days);
-            };
-            put(movie, "movieQuotaLimit", "movieQuotaDays");
-            put(tv, "tvQuotaLimit", "tvQuotaDays");
-            update(u.id, patch);
-          } }, t("quota")), " ",
-          h("button", { class: "secondary", onclick: async () => {
-            const pw = prompt(t("resetPassword"));
-            if (!pw) return;
-            try { await api("POST", `/api/v1/users/${u.id}:resetPassword`, { newPassword: pw }); } catch (ex) { alert(ex.message); }
-          } }, t("resetPassword"))))));
-    } catch (ex) { err.textContent = ex.message; }
-  };
-  const update = async (id, patch) => {
-    try { await api("PATCH", `/api/v1/users/${id}`, patch); } catch (ex) { alert(ex.message); }
-    load();
-  };
-  const nu = h("input", { id: "nu-name", required: true }), ne = h("input", { id: "nu-email", type: "email", required: true });
-  const np = h("input", { id: "nu-pass", type: "password", required: true, minlength: 8 });
-  const createErr = errorBox();
-  show(h("h1", {}, t("users")), err,
-    h("table", {}, h("thead", {}, h("tr", {}, [t("user"), t("role"), t("autoApprove"), `${t("movieQuota")} · ${t("tvQuota")}`, ""].map((c) => h("th", {}, c)))), body),
-    h("h2", {}, t("create")),
-    h("form", { class: "row", onsubmit: async (e) => {
-      e.preventDefault();
-      try {
-        await api("POST", "/api/v1/users", { username: nu.value, email: ne.value, password: np.value, role: "ROLE_USER" });
-        nu.value = ne.value = np.value = "";
-        createErr.textContent = "";
-        load();
-      } catch (ex) { createErr.textContent = ex.message; }
-    } }, h("div", {}, field(t("username"), nu)), h("div", {}, field(t("email"), ne)), h("div", {}, field(t("password"), np)),
-    h("button", { type: "submit" }, t("create"))), createErr);
-  load();
-}
-
-function settingsScreen() {
-  const form = h("form", { id: "settings" });
-  const msg = h("p", { role: "status" });
-  const load = async () => {
-    const res = await api("GET", "/api/v1/settings");
-    form.replaceChildren(...(res.settings ?? []).map((s) => {
-      const id = `s-${s.key.replace(/\W/g, "-")}`;
-      let input;
-      if (s.type === "boolean") {
-        input = h("select", { id, "data-key": s.key, "data-type": s.type },
-          h("option", { value: "true" }, "✓"), h("option", { value: "false" }, "✗"));
-        input.value = String(!!s.value);
-      } else {
-        input = h("input", { id, "data-key": s.key, "data-type": s.type,
-          type: s.type === "secret" ? "password" : (s.type === "integer" || s.type === "number" ? "number" : "text"),
-          step: s.type === "number" ? "any" : null,
-          placeholder: s.type === "secret" && s.isSet ? "••••••" : t("notSet"), autocomplete: "off" });
-        if (s.type !== "secret" && s.value !== undefined && s.value !== null) input.value = String(s.value);
-      }
-      return h("div", {}, h("label", { for: id }, `${s.key} — ${s.description}`), input);
-    }), h("div", { class: "actions" }, h("button", { type: "submit" }, t("save"))));
-  };
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    const values = {};
-    for (const input of form.querySelectorAll("[data-key]")) {
-      if (input.value === "" || (input.dataset.type !== "secret" && input.defaultValue === input.value && input.tagName === "INPUT")) continue;
-      const type = input.dataset.type;
-      values[input.dataset.key] = type === "boolean" ? input.value === "true"
-        : type === "integer" || type === "number" ? Number(input.value) : input.value;
-    }
-    try {
-      await api("PATCH", "/api/v1/settings", { values });
-      msg.textContent = t("saved");
-      load();
-    } catch (ex) { msg.textContent = ex.message; }
-  });
-  show(h("h1", {}, t("settings")), msg, form);
-  load().catch((ex) => { msg.textContent = ex.message; });
-}
-
-function jobsScreen() {
-  const svc = h("select", { id: "job-service", "aria-label": t("service") },
-    ["users", "media", "downloads", "plex"].map((s) => h("option", { value: s }, s)));
-  const jobs = h("tbody", {}), schedules = h("tbody", {});
-  const err = errorBox();
-  const load = async () => {
-    try {
-      const [j, s] = await Promise.all([api("GET", `/api/v1/jobs/${svc.value}?pageSize=50`), api("GET", `/api/v1/schedules/${svc.value}`)]);
-      jobs.replaceChildren(...(j.jobs ?? []).map((job) => h("tr", {},
-        h("td", {}, job.id), h("td", {}, job.kind), h("td", {}, h("span", { class: `badge ${job.status}` }, job.status)),
-        h("td", {}, `${job.attempts}/${job.maxAttempts}`),
-        h("td", {}, job.progressTotal ? `${job.progressDone ?? 0}/${job.progressTotal}` : ""),
-        h("td", { class: "muted" }, job.lastError || ""),
-        h("td", {}, ["failed", "dead", "cancelled"].includes(job.status)
-          ? h("button", { class: "secondary", onclick: async () => { await api("POST", `/api/v1/jobs/${svc.value}/${job.id}:retry`, {}).catch((ex) => alert(ex.message)); load(); } }, t("retry")) : null))));
-      schedules.replaceChildren(...(s.schedules ?? []).map((sc) => h("tr", {},
-        h("td", {}, sc.name), h("td", {}, sc.cron), h("td", {}, fmtDate(sc.lastRun)), h("td", {}, fmtDate(sc.nextRun)),
-        h("td", {}, h("button", { class: "secondary", onclick: async () => { await api("POST", `/api/v1/schedules/${svc.value}/${sc.name}:run`, {}).catch((ex) => alert(ex.message)); load(); } }, t("runNow"))))));
-      err.textContent = "";
-    } catch (ex) { err.textContent = ex.message; }
-  };
-  svc.addEventListener("change", load);
-  show(h("h1", {}, t("jobs")), h("div", { class: "row" }, svc), err,
-    h("h2", {}, t("schedules")), h("table", {}, schedules),
-    h("h2", {}, t("jobs")), h("table", {}, h("thead", {}, h("tr", {}, ["#", t("kind"), t("status"), t("attempts"), t("progress"), t("lastError"), ""].map((c) => h("th", {}, c)))), jobs));
-  load();
-  poll(load);
-}
-
-function transfersScreen() {
-  const body = h("tbody", {});
-  const err = errorBox();
-  show(h("h1", {}, t("transfers")), err, h("table", {}, h("thead", {}, h("tr", {},
-    [t("added"), t("source"), t("destination"), t("mode"), t("size"), t("status")].map((c) => h("th", {}, c)))), body));
-  api("GET", "/api/v1/transfers?pageSize=100").then((res) => {
-    body.replaceChildren(...(res.transfers ?? []).map((x) => h("tr", {},
-      h("td", {}, fmtDate(x.startedAt)), h("td", { class: "muted" }, x.sourcePath), h("td", {}, x.destinationPath),
-      h("td", {}, x.mode + (x.fellBack ? " (fallback)" : "")), h("td", {}, fmtBytes(x.sizeBytes)),
-      h("td", {}, h("span", { class: `badge ${x.status}` }, x.status), x.error ? h("div", { class: "muted" }, x.error) : null))));
-  }).catch((ex) => { err.textContent = ex.message; });
-}
-
-// Naming formats per media type, with a preview rendered by kiosk-downloads
-// on sample data (or a release name) as the admin types.
-function renamingScreen() {
-  const type = h("select", { id: "rename-type", "aria-label": t("kind") },
-    h("option", { value: "movie" }, t("movie")), h("option", { value: "tv" }, t("tv")));
-  const input = (id, extra = {}) => h("input", { id, autocomplete: "off", ...extra });
-  const folder = input("rn-folder"), season = input("rn-season"), file = input("rn-file");
-  const root = input("rn-root", { placeholder: "/srv/media/movies" });
-  const release = input("rn-release", { placeholder: "Amelie.2001.FRENCH.1080p.BluRay.x264-LOST" });
-  const select = (id, values) => h("select", { id }, values.map((v) => h("option", { value: v }, v)));
-  const colon = select("rn-colon", ["smart", "delete", "dash", "space_dash", "space_dash_space"]);
-  const mode = select("rn-mode", ["hardlink_or_copy", "hardlink", "copy", "move"]);
-  const existing = select("rn-existing", ["fail", "keep_both", "replace_if_same"]);
-  const preview = h("pre", { id: "rn-preview", "aria-live": "polite" });
-  const msg = h("p", { role: "status" });
-  let timer = null;
-  const refreshPreview = () => {
-    clearTimeout(timer);
-    timer = setTimeout(async () => {
-      try {
-        const p = await api("POST", `/api/v1/rename-settings/${type.value}:preview`, {
-          folderFormat: folder.value, seasonFolderFormat: season.value, fileFormat: file.value,
-          colonMode: colon.value, releaseName: release.value });
-        preview.textContent = `${p.libraryRoot || root.value || "…"}/${p.relativePath}`;
-      } catch (ex) { preview.textContent = ex.message; }
-    }, 250);
-  };
-  const load = async () => {
-    const r = await api("GET", `/api/v1/rename-settings/${type.value}`);
-    folder.value = r.folderFormat ?? ""; season.value = r.seasonFolderFormat ?? ""; file.value = r.fileFormat ?? "";
-    root.value = r.libraryRoot ?? ""; colon.value = r.colonMode || "smart";
-    mode.value = r.transferMode || "hardlink_or_copy"; existing.value = r.onExisting || "fail";
-    refreshPreview();
-  };
-  for (const el of [folder, season, file, release, colon]) el.addEventListener("input", refreshPreview);
-  type.addEventListener("change", () => load().catch((ex) => { msg.textContent = ex.message; }));
-  show(h("h1", {}, t("renaming")), h("div", { class: "row" }, type),
-    h("form", { id: "renaming", onsubmit: async (e) => {
-      e.preventDefault();
-      try {
-        await api("PATCH", `/api/v1/rename-settings/${type.value}`, {
-          folderFormat: folder.value, seasonFolderFormat: season.value, fileFormat: file.value,
-          colonMode: colon.value, transferMode: mode.value, onExisting: existing.value,
-          ...(root.value ? { libraryRoot: root.value } : {}) });
-        msg.textContent = t("saved");
-      } catch (ex) { msg.textContent = ex.message; }
-    } }, field(t("folderFormat"), folder), field(t("seasonFolderFormat"), season), field(t("fileFormat"), file),
-    field(t("colonMode"), colon), field(t("transferMode"), mode), field(t("onExisting"), existing),
-    field(t("libraryRoot"), root), field(t("sampleRelease"), release),
-    h("h2", {}, t("preview")), preview, msg,
-    h("div", { class: "actions" }, h("button", { type: "submit", id: "rn-save" }, t("save")))));
-  load().catch((ex) => { msg.textContent = ex.message; });
 }
 
 // ---------------------------------------------------------------- routing
@@ -648,6 +617,18 @@ async function loadMe() {
   session.me = await api("GET", "/api/v1/auth/me");
   if (session.me.preferredLanguage && !localStorage.getItem("kiosk.lang")) lang = session.me.preferredLanguage;
   document.documentElement.lang = lang;
+}
+
+// admin.js, once, on the first admin screen.
+let adminScript = null;
+function loadAdmin() {
+  adminScript ??= new Promise((resolve, reject) => {
+    const el = h("script", { src: "/admin.js" });
+    el.addEventListener("load", resolve);
+    el.addEventListener("error", () => { adminScript = null; reject(new Error(t("offline"))); });
+    document.head.append(el);
+  });
+  return adminScript;
 }
 
 async function route() {
@@ -662,16 +643,23 @@ async function route() {
   if (hash === "#/login") { session.me = null; renderTop(); return loginScreen(); }
   if (session.me?.mustChangePassword && hash !== "#/password") { location.hash = "#/password"; return; }
   renderTop();
-  if (hash.startsWith("#/admin") && !isAdmin()) return show(h("h1", {}, t("forbidden")));
+  if (hash.startsWith("#/admin")) {
+    if (!isAdmin()) return show(h("h1", {}, t("forbidden")));
+    try { await loadAdmin(); } catch (ex) { return show(h("h1", {}, t("admin")), h("p", { class: "error", role: "alert" }, ex.message)); }
+  }
   const screens = {
     "#/password": passwordScreen, "#/search": searchScreen, "#/requests": () => requestsScreen(false),
     "#/admin/pending": () => requestsScreen(true, "pending"), "#/admin/requests": () => requestsScreen(true),
-    "#/admin/users": usersScreen, "#/admin/settings": settingsScreen, "#/admin/renaming": renamingScreen,
-    "#/admin/jobs": jobsScreen,
-    "#/admin/transfers": transfersScreen,
+    ...window.kioskAdmin?.screens,
   };
   (screens[hash] ?? searchScreen)();
 }
+
+// The skip link moves the focus to the screen without touching the route.
+document.getElementById("skip").addEventListener("click", (e) => {
+  e.preventDefault();
+  app.focus();
+});
 
 window.addEventListener("hashchange", route);
 route();

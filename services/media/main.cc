@@ -14,10 +14,12 @@
 #include "services/media/media_service.h"
 #include "services/media/pg_request_counts_store.h"
 #include "services/media/pg_request_store.h"
+#include "services/media/pg_requested_seasons_store.h"
 #include "services/media/pg_title_mapping_store.h"
 #include "services/media/request_job.h"
 #include "services/media/request_workflow.h"
 #include "services/media/search.h"
+#include "services/media/title_details.h"
 #include "services/media/tmdb_client.h"
 
 int main(int argc, char** argv) {
@@ -59,6 +61,9 @@ int main(int argc, char** argv) {
             std::make_unique<media::RequestWorkflow>(requests, tmdb, plex, users, settings));
         auto& presence = own(std::make_unique<media::LibraryPresence>(requests, tmdb));
         auto& mapping_admin = own(std::make_unique<media::MappingAdmin>(mappings));
+        auto& requested_seasons = own(std::make_unique<media::PgRequestedSeasonsStore>(env.pool));
+        auto& titles = own(std::make_unique<media::TitleDetailsReader>(
+            tmdb, plex, requested_seasons, users, settings));
 
         auto& request_job = own(std::make_unique<media::RequestJob>(requests, downloads));
         env.jobs.Register(media::kRequestJobKind,
@@ -70,6 +75,6 @@ int main(int argc, char** argv) {
 
         return kiosk::server::ServiceList(std::make_unique<media::MediaServiceImpl>(
             env.jobs, env.executor, env.info, env.authenticator,
-            media::MediaLogic{request_counts, search, workflow, presence, mapping_admin}));
+            media::MediaLogic{request_counts, search, workflow, presence, mapping_admin, titles}));
       });
 }

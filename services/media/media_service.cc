@@ -6,6 +6,7 @@
 #include "common/server/authenticated.h"
 #include "common/server/request_context.h"
 #include "services/media/media_proto.h"
+#include "services/media/title_details_proto.h"
 
 namespace kiosk::media {
 namespace {
@@ -297,6 +298,31 @@ grpc::ServerUnaryReactor* MediaServiceImpl::DeleteTitleMapping(
     Ctx* ctx, const v1::DeleteTitleMappingRequest* request, v1::DeleteTitleMappingResponse*) {
   return Serve(ctx, [this, request](const auth::Caller& caller) {
     return logic_.mappings.Delete(caller, request->id());
+  });
+}
+
+grpc::ServerUnaryReactor* MediaServiceImpl::GetTitle(Ctx* ctx, const v1::GetTitleRequest* request,
+                                                     v1::TitleDetails* response) {
+  return Serve(ctx, [this, ctx, request, response](const auth::Caller& caller) -> absl::Status {
+    absl::StatusOr<TitleInfo> title =
+        logic_.titles.Title(caller, request->media_type(), request->tmdb_id(),
+                            request->language(), server::RequestId(*ctx));
+    if (!title.ok()) return title.status();
+    ToProto(*title, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* MediaServiceImpl::GetSeason(Ctx* ctx,
+                                                      const v1::GetSeasonRequest* request,
+                                                      v1::SeasonDetails* response) {
+  return Serve(ctx, [this, ctx, request, response](const auth::Caller& caller) -> absl::Status {
+    absl::StatusOr<SeasonInfo> season =
+        logic_.titles.Season(caller, request->tmdb_id(), request->season_number(),
+                             request->language(), server::RequestId(*ctx));
+    if (!season.ok()) return season.status();
+    ToProto(*season, response);
+    return absl::OkStatus();
   });
 }
 

@@ -1,7 +1,7 @@
 // kiosk-media's gRPC service: the transport layer, proto <-> model. Every
 // RPC authenticates the caller and hands it to the logic (Search,
-// RequestWorkflow, LibraryPresence, MappingAdmin), which decides who may do
-// what; statuses are translated to gRPC once, here.
+// RequestWorkflow, LibraryPresence, MappingAdmin, TitleDetailsReader), which
+// decides who may do what; statuses are translated to gRPC once, here.
 //
 //   MediaServiceImpl service(jobs, executor, info, authenticator,
 //                            {request_counts, search, workflow, presence, mappings});
@@ -17,6 +17,7 @@
 #include "services/media/request_counts_store.h"
 #include "services/media/request_workflow.h"
 #include "services/media/search.h"
+#include "services/media/title_details.h"
 
 namespace kiosk::media {
 
@@ -27,6 +28,7 @@ struct MediaLogic {
   RequestWorkflow& workflow;
   LibraryPresence& presence;
   MappingAdmin& mappings;
+  TitleDetailsReader& titles;
 };
 
 class MediaServiceImpl final
@@ -82,6 +84,10 @@ class MediaServiceImpl final
                               v1::TitleMapping* response) override;
   Reactor* DeleteTitleMapping(Ctx* ctx, const v1::DeleteTitleMappingRequest* request,
                               v1::DeleteTitleMappingResponse* response) override;
+  Reactor* GetTitle(Ctx* ctx, const v1::GetTitleRequest* request,
+                    v1::TitleDetails* response) override;
+  Reactor* GetSeason(Ctx* ctx, const v1::GetSeasonRequest* request,
+                     v1::SeasonDetails* response) override;
 
  private:
   Reactor* Serve(Ctx* ctx, std::function<absl::Status(const auth::Caller&)> work);

@@ -23,6 +23,7 @@
 #include "services/media/media_service.h"
 #include "services/media/pg_request_counts_store.h"
 #include "services/media/pg_request_store.h"
+#include "services/media/pg_requested_seasons_store.h"
 #include "services/media/pg_title_mapping_store.h"
 #include "services/media/request_job.h"
 #include "services/media/request_workflow.h"
@@ -68,6 +69,8 @@ class MediaServiceTest : public kiosk::testing::PgTest {
     jobs_ = std::make_unique<jobs::JobRuntime>(*pool_, "media", jobs::RuntimeOptions{});
     TmdbOptions tmdb_options;
     tmdb_options.sleep = [](absl::Duration) {};
+    // These tests switch TMDB off and on between identical searches.
+    tmdb_options.search_cache_ttl = absl::ZeroDuration();
     tmdb_ = std::make_unique<TmdbClient>(http_, settings_, tmdb_options);
     counts_ = std::make_unique<PgRequestCountsStore>(*pool_);
     requests_ = std::make_unique<PgRequestStore>(*pool_, jobs_->queue());
@@ -78,11 +81,14 @@ class MediaServiceTest : public kiosk::testing::PgTest {
                                                   clock);
     presence_ = std::make_unique<LibraryPresence>(*requests_, *tmdb_, clock);
     mapping_admin_ = std::make_unique<MappingAdmin>(*mappings_);
+    requested_seasons_ = std::make_unique<PgRequestedSeasonsStore>(*pool_);
+    titles_ = std::make_unique<TitleDetailsReader>(*tmdb_, plex_, *requested_seasons_, users_,
+                                                   settings_);
     request_job_ = std::make_unique<RequestJob>(*requests_, downloads_, clock);
     authenticator_ = std::make_unique<auth::Authenticator>(jwt_);
     service_ = std::make_unique<MediaServiceImpl>(
         *jobs_, executor_, *info_, *authenticator_,
-        MediaLogic{*counts_, *search_, *workflow_, *presence_, *mapping_admin_});
+        MediaLogic{*counts_, *search_, *workflow_, *presence_, *mapping_admin_, *titles_});
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -238,6 +244,8 @@ class MediaServiceTest : public kiosk::testing::PgTest {
   std::unique_ptr<RequestWorkflow> workflow_;
   std::unique_ptr<LibraryPresence> presence_;
   std::unique_ptr<MappingAdmin> mapping_admin_;
+  std::unique_ptr<PgRequestedSeasonsStore> requested_seasons_;
+  std::unique_ptr<TitleDetailsReader> titles_;
   std::unique_ptr<RequestJob> request_job_;
   std::unique_ptr<auth::Authenticator> authenticator_;
   server::Executor executor_{"test-media", 6, 100};

@@ -109,10 +109,10 @@ std::optional<std::string> TmdbClient::Cached(const std::string& key) {
   return it->second.second;
 }
 
-void TmdbClient::Remember(const std::string& key, const std::string& body) {
+void TmdbClient::Remember(const std::string& key, const std::string& body, absl::Duration ttl) {
   std::lock_guard<std::mutex> lock(mu_);
   if (cache_.size() > 5000) cache_.clear();  // a crude bound; entries are cheap to refetch
-  cache_[key] = {options_.clock() + options_.cache_ttl, body};
+  cache_[key] = {options_.clock() + ttl, body};
 }
 
 absl::StatusOr<std::string> TmdbClient::Get(const std::string& path, http::Params params) {
@@ -183,13 +183,25 @@ absl::StatusOr<TmdbPage> TmdbClient::Search(const std::string& query, const std:
                          {"include_adult", "false"},
                          {"language", language}};
   if (year > 0) params.push_back({"year", std::to_string(year)});
-  absl::StatusOr<std::string> body =
-      Get(absl::StrCat("/search/", type.empty() ? "multi" : type), std::move(params));
-  if (!body.ok()) return body.status();
+  // Many people search the same few titles: a short-lived cache keeps them
+  // off TMDB's rate limit (which would otherwise queue them behind each other).
+  const std::string cache_key =
+      absl::StrCat("search\n", type, "\n", absl::AsciiStrToLower(absl::StripAsciiWhitespace(query)),
+                   "\n", std::max(page, 1), "\n", language, "\n", year);
+  std::optional<std::string> body = Cached(cache_key);
+  const bool fetched_now = !body.has_value();
+  if (!body.has_value()) {
+    absl::StatusOr<std::string> fetched =
+        Get(absl::StrCat("/search/", type.empty() ? "multi" : type), std::move(params));
+    if (!fetched.ok()) return fetched.status();
+    body = *std::move(fetched);
+  }
   json parsed = json::parse(*body, nullptr, false);
   if (!parsed.is_object() || !parsed.contains("results") || !parsed["results"].is_array()) {
+    // TMDB failing, not us: UNAVAILABLE (503), and never cached.
     return absl::UnavailableError("TMDB answered a search with something that is not a result page");
   }
+  if (fetched_now) Remember(cache_key, *body, options_.search_cache_ttl);  // only answers that parse
   TmdbPage out;
   out.page = Int(parsed, "page");
   out.total_pages = Int(parsed, "total_pages");
@@ -228,7 +240,7 @@ absl::StatusOr<TmdbDetails> TmdbClient::Details(const std::string& type, int id,
     // TMDB failing, not us: UNAVAILABLE (503), and never cached.
     return absl::UnavailableError(absl::StrCat("TMDB answered ", path, " with an unexpected body"));
   }
-  if (fetched_now) Remember(cache_key, *body);  // only answers that parse
+  if (fetched_now) Remember(cache_key, *body, options_.cache_ttl);  // only answers that parse
   TmdbDetails details;
   details.title = ParseTitle(parsed, type);
   details.imdb_id = Str(parsed, "imdb_id");
@@ -239,7 +251,11 @@ absl::StatusOr<TmdbDetails> TmdbClient::Details(const std::string& type, int id,
   if (auto seasons = parsed.find("seasons"); seasons != parsed.end() && seasons->is_array()) {
     for (const json& season : *seasons) {
       if (!season.is_object()) continue;
-      details.seasons.push_back({Int(season, "season_number"), Int(season, "episode_count")});
+      details.seasons.push_back({.season_number = Int(season, "season_number"),
+                                 .episode_count = Int(season, "episode_count"),
+                                 .name = Str(season, "name"),
+                                 .air_date = Str(season, "air_date"),
+                                 .poster_path = Str(season, "poster_path")});
     }
   }
   return details;
@@ -264,8 +280,42 @@ absl::StatusOr<int> TmdbClient::SeasonEpisodeCount(int tv_id, int season_number)
   if (!parsed.is_object() || !parsed.contains("episodes") || !parsed["episodes"].is_array()) {
     return absl::UnavailableError(absl::StrCat("TMDB answered ", path, " without episodes"));
   }
-  if (fetched_now) Remember(path, *body);  // only answers that parse
+  if (fetched_now) Remember(path, *body, options_.cache_ttl);  // only answers that parse
   return static_cast<int>(parsed["episodes"].size());
+}
+
+absl::StatusOr<TmdbSeasonDetails> TmdbClient::Season(int tv_id, int season_number,
+                                                     const std::string& language) {
+  std::string path = absl::StrCat("/tv/", tv_id, "/season/", season_number);
+  std::string cache_key = absl::StrCat(path, "?", language);
+  std::optional<std::string> body = Cached(cache_key);
+  const bool fetched_now = !body;
+  if (!body) {
+    absl::StatusOr<std::string> fetched = Get(path, {{"language", language}});
+    if (!fetched.ok()) {
+      if (absl::IsNotFound(fetched.status())) {
+        return absl::NotFoundError(
+            absl::StrCat("TMDB has no season ", season_number, " of series ", tv_id));
+      }
+      return fetched.status();
+    }
+    body = std::move(*fetched);
+  }
+  json parsed = json::parse(*body, nullptr, false);
+  if (!parsed.is_object() || !parsed.contains("episodes") || !parsed["episodes"].is_array()) {
+    return absl::UnavailableError(absl::StrCat("TMDB answered ", path, " without episodes"));
+  }
+  if (fetched_now) Remember(cache_key, *body, options_.cache_ttl);  // only answers that parse
+  TmdbSeasonDetails season{.season_number = Int(parsed, "season_number"),
+                           .name = Str(parsed, "name"),
+                           .air_date = Str(parsed, "air_date")};
+  for (const json& episode : parsed["episodes"]) {
+    if (!episode.is_object() || Int(episode, "episode_number") <= 0) continue;
+    season.episodes.push_back({.episode_number = Int(episode, "episode_number"),
+                               .name = Str(episode, "name"),
+                               .air_date = Str(episode, "air_date")});
+  }
+  return season;
 }
 
 absl::StatusOr<std::map<std::string, std::string>> TmdbClient::Translations(

@@ -11,7 +11,7 @@
 // Politeness: a client-side limiter (token bucket, `requests_per_second`);
 // 429 Too Many Requests -> waits Retry-After (at most `max_retry_wait`) and
 // tries again, up to `max_attempts`. Details and seasons are cached for
-// `cache_ttl` in this process.
+// `cache_ttl` in this process, search answers for `search_cache_ttl`.
 //
 // Errors: key missing or rejected (401, TMDB status_code 7) ->
 // FAILED_PRECONDITION saying what the admin must set; unknown id (404) ->
@@ -59,6 +59,24 @@ struct TmdbPage {
 struct TmdbSeason {
   int season_number = 0;
   int episode_count = 0;
+  std::string name;         // in the asked language
+  std::string air_date;     // "YYYY-MM-DD"; "" = unknown
+  std::string poster_path;  // "" = none
+};
+
+// One episode of /tv/{id}/season/{n}.
+struct TmdbEpisode {
+  int episode_number = 0;
+  std::string name;      // in the asked language
+  std::string air_date;  // "YYYY-MM-DD"; "" = unknown
+};
+
+// /tv/{id}/season/{n} in one language.
+struct TmdbSeasonDetails {
+  int season_number = 0;
+  std::string name;
+  std::string air_date;
+  std::vector<TmdbEpisode> episodes;  // in TMDB's order
 };
 
 struct TmdbDetails {
@@ -75,6 +93,8 @@ struct TmdbOptions {
   absl::Duration max_retry_wait = absl::Seconds(10);
   absl::Duration timeout = absl::Seconds(8);
   absl::Duration cache_ttl = absl::Hours(6);
+  // Search answers (same words, type, page, language and year).
+  absl::Duration search_cache_ttl = absl::Minutes(10);
   // Injected for tests: the clock of the cache and limiter, and how to wait.
   std::function<absl::Time()> clock = [] { return absl::Now(); };
   std::function<void(absl::Duration)> sleep = [](absl::Duration d) { absl::SleepFor(d); };
@@ -92,6 +112,9 @@ class TmdbApi {
                                               const std::string& language) = 0;
   // Episodes of one season (from /tv/{id}/season/{n}).
   virtual absl::StatusOr<int> SeasonEpisodeCount(int tv_id, int season_number) = 0;
+  // One season with its episodes in `language` (/tv/{id}/season/{n}).
+  virtual absl::StatusOr<TmdbSeasonDetails> Season(int tv_id, int season_number,
+                                                   const std::string& language) = 0;
 };
 
 class TmdbClient final : public TmdbApi {
@@ -103,6 +126,8 @@ class TmdbClient final : public TmdbApi {
   absl::StatusOr<TmdbDetails> Details(const std::string& type, int id,
                                       const std::string& language) override;
   absl::StatusOr<int> SeasonEpisodeCount(int tv_id, int season_number) override;
+  absl::StatusOr<TmdbSeasonDetails> Season(int tv_id, int season_number,
+                                           const std::string& language) override;
 
   // Titles of `id` in every language TMDB has (/{type}/{id}/translations):
   // ISO 639-1 code -> title ("" when a translation keeps the original).
@@ -113,7 +138,7 @@ class TmdbClient final : public TmdbApi {
   absl::StatusOr<std::string> Get(const std::string& path, http::Params params);
   void WaitForToken();
   std::optional<std::string> Cached(const std::string& key);
-  void Remember(const std::string& key, const std::string& body);
+  void Remember(const std::string& key, const std::string& body, absl::Duration ttl);
 
   http::HttpClient& http_;
   server::SettingsSource& settings_;

@@ -101,6 +101,28 @@ TEST_F(TmdbClientTest, MultiSearchReadsSeriesNamesAndPages) {
   EXPECT_EQ(page3->results.size(), 5u);
 }
 
+TEST_F(TmdbClientTest, RepeatedSearchesComeFromAShortLivedCache) {
+  TmdbOptions options = Options();
+  absl::Time now = absl::FromUnixSeconds(1800000000);
+  options.clock = [&now] { return now; };
+  TmdbClient client(http_, settings_, options);
+  ASSERT_THAT(client.Search("amélie", "movie", "fr-FR", 1, 0), IsOk());
+  const size_t calls = tmdb_.server().request_count();
+  // Same words (case and spaces aside), type, page and language: no new call.
+  absl::StatusOr<TmdbPage> again = client.Search(" Amélie ", "movie", "fr-FR", 1, 0);
+  ASSERT_THAT(again, IsOk());
+  ASSERT_EQ(again->results.size(), 1u);
+  EXPECT_EQ(again->results[0].id, 194);
+  EXPECT_EQ(tmdb_.server().request_count(), calls);
+  // Another language is another answer.
+  ASSERT_THAT(client.Search("amélie", "movie", "en-US", 1, 0), IsOk());
+  EXPECT_EQ(tmdb_.server().request_count(), calls + 1);
+  // Once the entry is older than search_cache_ttl, TMDB is asked again.
+  now += options.search_cache_ttl + absl::Seconds(1);
+  ASSERT_THAT(client.Search("amélie", "movie", "fr-FR", 1, 0), IsOk());
+  EXPECT_EQ(tmdb_.server().request_count(), calls + 2);
+}
+
 TEST_F(TmdbClientTest, DetailsCarryExternalIdsAndSeasonsAndAreCached) {
   TmdbClient client(http_, settings_, Options());
   absl::StatusOr<TmdbDetails> show = client.Details("tv", 1396, "fr-FR");
@@ -124,6 +146,39 @@ TEST_F(TmdbClientTest, DetailsCarryExternalIdsAndSeasonsAndAreCached) {
 
   EXPECT_THAT(client.SeasonEpisodeCount(1396, 2), ::kiosk::testing::IsOkAndHolds(13));
   EXPECT_EQ(tmdb_.server().requests().back().path, "/3/tv/1396/season/2");
+}
+
+TEST_F(TmdbClientTest, SeasonGivesEpisodesInTheAskedLanguageAndIsCachedPerLanguage) {
+  TmdbClient client(http_, settings_, Options());
+  absl::StatusOr<TmdbDetails> show = client.Details("tv", 96677, "fr-FR");
+  ASSERT_THAT(show, IsOk());
+  ASSERT_EQ(show->seasons.size(), 3u);
+  EXPECT_EQ(show->seasons[1].name, "Saison 2");
+  EXPECT_EQ(show->seasons[1].air_date, "2022-01-08");
+  EXPECT_FALSE(show->seasons[1].poster_path.empty());
+
+  absl::StatusOr<TmdbSeasonDetails> fr = client.Season(96677, 2, "fr-FR");
+  ASSERT_THAT(fr, IsOk());
+  EXPECT_EQ(tmdb_.server().requests().back().path, "/3/tv/96677/season/2");
+  EXPECT_EQ(tmdb_.server().requests().back().QueryParam("language"), "fr-FR");
+  EXPECT_EQ(fr->season_number, 2);
+  EXPECT_EQ(fr->name, "Saison 2");
+  ASSERT_EQ(fr->episodes.size(), 5u);
+  EXPECT_EQ(fr->episodes[0].episode_number, 1);
+  EXPECT_EQ(fr->episodes[0].name, "Épisode 1");
+  EXPECT_EQ(fr->episodes[4].air_date, "2022-02-05");
+
+  size_t calls = tmdb_.server().request_count();
+  ASSERT_THAT(client.Season(96677, 2, "fr-FR"), IsOk());
+  EXPECT_EQ(tmdb_.server().request_count(), calls) << "a season comes from the cache";
+  absl::StatusOr<TmdbSeasonDetails> en = client.Season(96677, 2, "en-US");
+  ASSERT_THAT(en, IsOk());
+  EXPECT_EQ(tmdb_.server().request_count(), calls + 1) << "another language is another answer";
+  EXPECT_EQ(en->episodes[2].name, "Episode 3");
+
+  EXPECT_THAT(client.Season(96677, 9, "en-US"),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("season 9")));
+  EXPECT_THAT(client.Season(424242, 1, "en-US"), StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_F(TmdbClientTest, UnknownIdIsNotFoundAndBadTypeInvalid) {
@@ -211,6 +266,7 @@ TEST_F(TmdbClientTest, LimiterSpacesBurstsOut) {
   TmdbOptions options = Options();
   options.requests_per_second = 10;
   options.burst = 2;
+  options.search_cache_ttl = absl::ZeroDuration();  // the same search, sent each time
   options.clock = [now] { return *now; };
   options.sleep = [this, now](absl::Duration d) {
     std::lock_guard<std::mutex> lock(mu_);

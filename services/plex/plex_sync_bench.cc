@@ -13,6 +13,7 @@
 #include "services/plex/library_sync.h"
 #include "services/plex/pg_library_store.h"
 #include "services/plex/testing/plex_double.h"
+#include "common/testing/bench_result.h"
 
 namespace {
 
@@ -57,6 +58,8 @@ int main() {
   std::printf("full sync, empty library: %d films in %.2f s, %.0f rows/s (target < 5 s: %s)\n",
               full->items_written, full_s, full->items_written / full_s,
               full_s < 5 ? "met" : "MISSED");
+  kiosk::testing::PrintBenchResult("plex full sync, 50k films, empty library", full_s, "s", "< 5 s");
+  kiosk::testing::PrintBenchResult("plex full sync upserts", full->items_written / absl::ToDoubleSeconds(full->write_time), "rows/s");
   std::printf("  of which batched upserts: %.2f s, %.0f rows/s\n",
               absl::ToDoubleSeconds(full->write_time),
               full->items_written / absl::ToDoubleSeconds(full->write_time));
@@ -65,6 +68,7 @@ int main() {
   if (!again.ok()) return Fail(again.status());
   std::printf("full sync, nothing changed: %d listed, %d written in %.2f s\n", again->items_seen,
               again->items_written, absl::ToDoubleSeconds(again->took));
+  kiosk::testing::PrintBenchResult("plex full sync, 50k films, nothing changed", absl::ToDoubleSeconds(again->took), "s");
 
   for (int i = kMovies + 1; i <= kMovies + kNew; ++i) {
     fake::DoubleMovie movie = fake::PlexDouble::GeneratedMovie(i);
@@ -76,6 +80,7 @@ int main() {
   const double inc_ms = absl::ToDoubleMilliseconds(incremental->took);
   std::printf("incremental sync, %d new films: %d written in %.1f ms (target < 200 ms: %s)\n", kNew,
               incremental->items_written, inc_ms, inc_ms < 200 ? "met" : "MISSED");
+  kiosk::testing::PrintBenchResult("plex incremental sync, 100 new films", inc_ms, "ms", "< 200 ms");
 
   absl::StatusOr<kp::SyncReport> idle = sync.IncrementalSync(client, nullptr);
   if (!idle.ok()) return Fail(idle.status());

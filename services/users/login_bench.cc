@@ -11,12 +11,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/testing/bench_result.h"
 #include "common/testing/pg_test_database.h"
 #include "migrations/runner/migrator.h"
-#include "services/users/media_request_counter.h"
-#include "services/users/pg_user_store.h"
-#include "services/users/pg_webhook_store.h"
-#include "services/users/users_service.h"
+#include "services/users/testing/users_server.h"
 
 namespace {
 
@@ -48,31 +46,13 @@ int main() {
   server::ServiceInfoSource info("kiosk-users", config, pool);
   auth::PasswordHasher hasher;  // production costs: t=3, m=64 MiB, p=4
   auth::JwtCodec jwt("bench-secret-0123456789abcdef0123456789");
-  auth::Authenticator authenticator(jwt);
-  users::PgUserStore store(pool);
   users::AuthOptions options;
   options.per_account.max_failures = 1 << 30;
-  users::AuthLogic logic(store, hasher, jwt, options);
-  users::UserAdmin admin(store, hasher);
-  users::ApiKeys api_keys(store);
-  users::SystemSettings settings(store);
-  users::GrpcMediaRequestCounter media_counter("127.0.0.1:1", jwt);  // quotas are not measured
-  users::Quotas quotas(store, media_counter);
-  server::Executor executor("bench-db", 10, 4096);
-  server::Executor hash_executor("bench-hash", 2, 4096);
-  kiosk::jobs::JobRuntime jobs(pool, "users", {});  // not started: no workers
-  users::PgWebhookStore webhook_store(pool);
-  users::WebhookAdmin webhooks(webhook_store, jobs.queue());
-  users::UsersServiceImpl service(jobs, executor, hash_executor, info, authenticator, logic, admin,
-                                  api_keys, settings, quotas, webhooks);
-  grpc::ServerBuilder builder;
-  int port = 0;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  builder.RegisterService(&service);
-  std::unique_ptr<grpc::Server> grpc_server = builder.BuildAndStart();
-  auto channel =
-      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
-  auto stub = v1::UsersService::NewStub(channel);
+  // Quotas are not measured; two hashing workers as LOGIN_WORKERS' default.
+  users::testing::UsersServer kiosk_users(pool, info, jwt, hasher,
+                                          {.auth = options, .hash_threads = 2, .executor_threads = 10});
+  if (kiosk_users.server == nullptr) return 1;
+  v1::UsersService::Stub* stub = kiosk_users.stub.get();
 
   // The admin's stored hash already has the production costs.
   v1::Session session;
@@ -124,17 +104,16 @@ int main() {
   int done = logins.load();
   stop = true;
   for (std::thread& t : clients) t.join();
-  grpc_server->Shutdown();
-  hash_executor.Shutdown();
-  executor.Shutdown();
 
   std::printf(
       "logins (argon2id t=3 m=64MiB p=4, 8 clients, 2 hashing workers): %.1f/s "
       "(%d in %.1f s, %d failed)\n",
       done / seconds, done, seconds, failures.load());
+  kiosk::testing::PrintBenchResult("logins (Argon2id t=3 m=64MiB p=4)", done / seconds, "logins/s");
   std::printf("Me while idle:   p50 %.2f ms  p99 %.2f ms  (%zu calls)\n", Percentile(idle, 0.5),
               Percentile(idle, 0.99), idle.size());
   std::printf("Me under logins: p50 %.2f ms  p99 %.2f ms  (%zu calls)\n", Percentile(loaded, 0.5),
               Percentile(loaded, 0.99), loaded.size());
+  kiosk::testing::PrintBenchResult("Me RPC p99 while logins run", Percentile(loaded, 0.99), "ms");
   return 0;
 }

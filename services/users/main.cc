@@ -3,6 +3,7 @@
 #include "common/auth/jwt.h"
 #include "common/auth/password_hasher.h"
 #include "common/http/http_client.h"
+#include "common/net/trusted_proxies.h"
 #include "common/server/service_main.h"
 #include "common/status_macros.h"
 #include "common/webhooks/delivery.h"
@@ -27,7 +28,10 @@ int main(int argc, char** argv) {
                           {"LOGIN_WORKERS", "2",
                            "threads hashing passwords (login, password change)"},
                           {"MEDIA_ADDR", "127.0.0.1:50052",
-                           "kiosk-media, which counts the requests that use quota"}},
+                           "kiosk-media, which counts the requests that use quota"},
+                          {"TRUSTED_PROXIES", "127.0.0.1/32,::1/128",
+                           "CIDR blocks of kiosk-gateway replicas, whose x-forwarded-for names the "
+                           "client a login is throttled under (other callers' is ignored)"}},
        .job_schema = "users"},
       [](kiosk::server::ServiceEnv& env)
           -> absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> {
@@ -45,6 +49,8 @@ int main(int argc, char** argv) {
         if (media_addr.empty()) {
           return absl::InvalidArgumentError("MEDIA_ADDR: expected host:port of kiosk-media");
         }
+        ASSIGN_OR_RETURN(kiosk::net::TrustedProxies trusted_proxies,
+                         kiosk::net::TrustedProxies::Parse(env.settings.Get("TRUSTED_PROXIES")));
         auto& hasher = env.owner.Own(std::make_unique<auth::PasswordHasher>());
         auto& store =
             env.owner.Own(std::make_unique<users::PgUserStore>(env.pool, &env.jobs.queue()));
@@ -69,6 +75,6 @@ int main(int argc, char** argv) {
             std::make_unique<kiosk::server::Executor>("kiosk-users-hash", workers, 256));
         return kiosk::server::ServiceList(std::make_unique<users::UsersServiceImpl>(
             env.jobs, env.executor, hash_executor, env.info, authenticator, logic, admin, api_keys,
-            settings, quotas, webhooks));
+            settings, quotas, webhooks, std::move(trusted_proxies)));
       });
 }

@@ -26,6 +26,7 @@
 #include "services/users/pg_user_store.h"
 #include "services/users/pg_webhook_store.h"
 #include "services/users/quota.h"
+#include "services/users/testing/users_server.h"
 #include "services/users/users_service.h"
 
 namespace kiosk::users {
@@ -47,56 +48,6 @@ const auth::Argon2Params kCheap{.time_cost = 1, .memory_kib = 8192, .parallelism
 absl::Time FromProto(const google::protobuf::Timestamp& t) {
   return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
 }
-
-// One kiosk-users server and what it needs, counting through `media_addr`.
-struct UsersServer {
-  UsersServer(db::ConnectionPool& pool, const server::ServiceInfoSource& info,
-              const auth::JwtCodec& jwt, const auth::PasswordHasher& hasher,
-              const std::string& media_addr)
-      : store(pool),
-        logic(store, hasher, jwt, AuthOptions()),
-        admin(store, hasher),
-        api_keys(store),
-        settings(store),
-        counter(media_addr, jwt),
-        quotas(store, counter),
-        authenticator(jwt, [this](absl::string_view key) { return api_keys.Resolve(key); }),
-        jobs(pool, "users", {}),
-        webhook_store(pool),
-        webhooks(webhook_store, jobs.queue()),
-        service(jobs, executor, hash_executor, info, authenticator, logic, admin, api_keys,
-                settings, quotas, webhooks) {
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(&service);
-    server = builder.BuildAndStart();
-    stub = v1::UsersService::NewStub(
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
-  }
-  ~UsersServer() {
-    if (server) server->Shutdown();
-    hash_executor.Shutdown();
-    executor.Shutdown();
-  }
-
-  server::Executor executor{"test-users", 4, 100};
-  server::Executor hash_executor{"test-hash", 1, 100};
-  PgUserStore store;
-  AuthLogic logic;
-  UserAdmin admin;
-  ApiKeys api_keys;
-  SystemSettings settings;
-  GrpcMediaRequestCounter counter;
-  Quotas quotas;
-  auth::Authenticator authenticator;
-  jobs::JobRuntime jobs;  // not started: the job API reads the table
-  PgWebhookStore webhook_store;
-  WebhookAdmin webhooks;
-  UsersServiceImpl service;
-  std::unique_ptr<grpc::Server> server;
-  std::unique_ptr<v1::UsersService::Stub> stub;
-};
 
 class QuotaTest : public kiosk::testing::PgTest {
  protected:
@@ -134,7 +85,8 @@ class QuotaTest : public kiosk::testing::PgTest {
     media_stub_ = media_v1::MediaService::NewStub(
         grpc::CreateChannel(media_addr_, grpc::InsecureChannelCredentials()));
 
-    users_ = std::make_unique<UsersServer>(*pool_, *info_, jwt_, hasher_, media_addr_);
+    users_ = std::make_unique<testing::UsersServer>(*pool_, *info_, jwt_, hasher_,
+                                                   testing::UsersServerOptions{.media_addr = media_addr_});
     ASSERT_NE(users_->server, nullptr);
   }
   void TearDown() override {
@@ -155,7 +107,7 @@ class QuotaTest : public kiosk::testing::PgTest {
   }
   std::string AsService() { return jwt_.SignServiceToken("kiosk-downloads", absl::Now()); }
 
-  grpc::Status GetQuota(UsersServer& users, const std::string& token, int64_t user_id,
+  grpc::Status GetQuota(testing::UsersServer& users, const std::string& token, int64_t user_id,
                         v1::Quota* out) {
     grpc::ClientContext ctx;
     if (!token.empty()) ctx.AddMetadata("authorization", "Bearer " + token);
@@ -240,7 +192,7 @@ class QuotaTest : public kiosk::testing::PgTest {
   std::unique_ptr<grpc::Server> media_server_;
   std::string media_addr_;
   std::unique_ptr<media_v1::MediaService::Stub> media_stub_;
-  std::unique_ptr<UsersServer> users_;
+  std::unique_ptr<testing::UsersServer> users_;
   int next_tmdb_id_ = 100;
 };
 
@@ -463,7 +415,7 @@ TEST_F(QuotaTest, KioskMediaDownIsUnavailableWithAHint) {
     close(fd);
     closed_addr = absl::StrCat("127.0.0.1:", ntohs(addr.sin_port));
   }
-  UsersServer users(*pool_, *info_, jwt_, hasher_, closed_addr);
+  testing::UsersServer users(*pool_, *info_, jwt_, hasher_, {.media_addr = closed_addr});
   v1::Quota quota;
   grpc::Status down = GetQuota(users, As(liam, "user"), 0, &quota);
   EXPECT_EQ(down.error_code(), grpc::StatusCode::UNAVAILABLE);

@@ -144,27 +144,20 @@ absl::Status ToProto(const absl::StatusOr<SessionTokens>& session, v1::Session* 
 
 }  // namespace
 
-std::string ClientAddress(const grpc::CallbackServerContext& ctx) {
-  std::string peer = ctx.peer();
-  for (const char* scheme : {"ipv4:", "ipv6:"}) {
-    if (absl::StartsWith(peer, scheme)) {
-      peer = peer.substr(5);
-      size_t colon = peer.rfind(':');
-      if (colon != std::string::npos) peer.resize(colon);
-      if (peer.size() > 2 && peer.front() == '[' && peer.back() == ']') {
-        peer = peer.substr(1, peer.size() - 2);
-      }
-      return peer;
-    }
+std::string ClientAddress(const grpc::CallbackServerContext& ctx, const net::TrustedProxies& trusted) {
+  std::string forwarded;
+  const auto& metadata = ctx.client_metadata();
+  if (auto it = metadata.find("x-forwarded-for"); it != metadata.end()) {
+    forwarded.assign(it->second.data(), it->second.size());
   }
-  return peer;
+  return trusted.ClientAddress(net::IpFromGrpcPeer(ctx.peer()), forwarded);
 }
 
 grpc::ServerUnaryReactor* UsersServiceImpl::Login(grpc::CallbackServerContext* ctx,
                                                   const v1::LoginRequest* request,
                                                   v1::Session* response) {
   return server::ServeOnExecutor(ctx, hash_executor_, [this, ctx, request, response] {
-    return ToProto(logic_.Login(request->username(), request->password(), ClientAddress(*ctx)),
+    return ToProto(logic_.Login(request->username(), request->password(), ClientAddress(*ctx, trusted_proxies_)),
                    response);
   });
 }
@@ -173,7 +166,7 @@ grpc::ServerUnaryReactor* UsersServiceImpl::Refresh(grpc::CallbackServerContext*
                                                     const v1::RefreshRequest* request,
                                                     v1::Session* response) {
   return server::ServeOnExecutor(ctx, executor_, [this, ctx, request, response] {
-    return ToProto(logic_.Refresh(request->refresh_token(), ClientAddress(*ctx)), response);
+    return ToProto(logic_.Refresh(request->refresh_token(), ClientAddress(*ctx, trusted_proxies_)), response);
   });
 }
 
@@ -206,7 +199,7 @@ grpc::ServerUnaryReactor* UsersServiceImpl::ChangePassword(grpc::CallbackServerC
       ctx, hash_executor_, authenticator_, server::kAllowedBeforePasswordChange,
       [this, ctx, request, response](const auth::Caller& caller) {
         return ToProto(logic_.ChangePassword(caller, request->current_password(),
-                                             request->new_password(), ClientAddress(*ctx)),
+                                             request->new_password(), ClientAddress(*ctx, trusted_proxies_)),
                        response);
       });
 }

@@ -5,6 +5,7 @@
 #define KIOSK_SERVICES_USERS_USERS_SERVICE_H_
 
 #include "common/auth/caller.h"
+#include "common/net/trusted_proxies.h"
 #include "common/server/jobs_rpc.h"
 #include "common/server/service_info.h"
 #include "kiosk/users/v1/users_service.grpc.pb.h"
@@ -25,7 +26,8 @@ class UsersServiceImpl final
                    server::Executor& hash_executor, const server::ServiceInfoSource& info,
                    const auth::Authenticator& authenticator, AuthLogic& logic, UserAdmin& admin,
                    ApiKeys& api_keys, SystemSettings& settings, Quotas& quotas,
-                   WebhookAdmin& webhooks)
+                   WebhookAdmin& webhooks,
+                   net::TrustedProxies trusted_proxies = net::TrustedProxies::Loopback())
       : JobsRpc(jobs, executor, info, authenticator),
         hash_executor_(hash_executor),
         logic_(logic),
@@ -33,7 +35,8 @@ class UsersServiceImpl final
         api_keys_(api_keys),
         settings_(settings),
         quotas_(quotas),
-        webhooks_(webhooks) {}
+        webhooks_(webhooks),
+        trusted_proxies_(std::move(trusted_proxies)) {}
 
   grpc::ServerUnaryReactor* Login(grpc::CallbackServerContext* ctx, const v1::LoginRequest* request,
                                   v1::Session* response) override;
@@ -116,10 +119,12 @@ class UsersServiceImpl final
   SystemSettings& settings_;
   Quotas& quotas_;
   WebhookAdmin& webhooks_;
+  const net::TrustedProxies trusted_proxies_;
 };
 
-// The address of the client, without the port ("ipv4:1.2.3.4:5" -> "1.2.3.4").
-std::string ClientAddress(const grpc::CallbackServerContext& ctx);
+// The address of the client, without the port ("ipv4:1.2.3.4:5" -> "1.2.3.4"),
+// or the one a trusted proxy (the gateway) forwarded in x-forwarded-for.
+std::string ClientAddress(const grpc::CallbackServerContext& ctx, const net::TrustedProxies& trusted);
 
 }  // namespace kiosk::users
 

@@ -15,12 +15,15 @@
 #include "services/users/media_request_counter.h"
 #include "services/users/pg_user_store.h"
 #include "services/users/pg_webhook_store.h"
+#include "services/users/testing/users_server.h"
 #include "services/users/users_service.h"
 
 namespace kiosk::users {
 namespace {
 
+using ::testing::Contains;
 using ::testing::HasSubstr;
+using ::testing::Not;
 namespace v1 = ::kiosk::users::v1;
 
 constexpr char kSecret[] = "test-secret-key-0123456789abcdef0123456789";
@@ -38,35 +41,10 @@ class UsersServiceTest : public kiosk::testing::PgTest {
     pool_ = std::make_unique<db::ConnectionPool>(pool_options);
     config_.database = db().url();
     info_ = std::make_unique<server::ServiceInfoSource>("kiosk-users", config_, *pool_);
-    store_ = std::make_unique<PgUserStore>(*pool_);
-    logic_ = std::make_unique<AuthLogic>(*store_, hasher_, jwt_, AuthOptions());
-    admin_ = std::make_unique<UserAdmin>(*store_, hasher_);
-    api_keys_ = std::make_unique<ApiKeys>(*store_);
-    settings_ = std::make_unique<SystemSettings>(*store_);
     // Quotas have their own test (quota_pgtest.cc) with kiosk-media running.
-    media_counter_ = std::make_unique<GrpcMediaRequestCounter>("127.0.0.1:1", jwt_);
-    quotas_ = std::make_unique<Quotas>(*store_, *media_counter_);
-    authenticator_ = std::make_unique<auth::Authenticator>(
-        jwt_, [this](absl::string_view key) { return api_keys_->Resolve(key); });
-    jobs_ = std::make_unique<jobs::JobRuntime>(*pool_, "users", jobs::RuntimeOptions{});
-    webhook_store_ = std::make_unique<PgWebhookStore>(*pool_);
-    webhooks_ = std::make_unique<WebhookAdmin>(*webhook_store_, jobs_->queue());
-    service_ = std::make_unique<UsersServiceImpl>(*jobs_, executor_, hash_executor_, *info_,
-                                                  *authenticator_, *logic_, *admin_, *api_keys_,
-                                                  *settings_, *quotas_, *webhooks_);
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(service_.get());
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    stub_ = v1::UsersService::NewStub(
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
-  }
-  void TearDown() override {
-    if (server_) server_->Shutdown();
-    hash_executor_.Shutdown();
-    executor_.Shutdown();
+    users_ = std::make_unique<testing::UsersServer>(*pool_, *info_, jwt_, hasher_);
+    ASSERT_NE(users_->server, nullptr);
+    stub_ = users_->stub.get();
   }
 
   grpc::Status Login(const std::string& user, const std::string& password, v1::Session* out) {
@@ -121,22 +99,8 @@ class UsersServiceTest : public kiosk::testing::PgTest {
   std::unique_ptr<server::ServiceInfoSource> info_;
   auth::PasswordHasher hasher_{kCheap};
   auth::JwtCodec jwt_{kSecret};
-  std::unique_ptr<auth::Authenticator> authenticator_;
-  server::Executor executor_{"test-db", 4, 100};
-  server::Executor hash_executor_{"test-hash", 2, 100};
-  std::unique_ptr<PgUserStore> store_;
-  std::unique_ptr<AuthLogic> logic_;
-  std::unique_ptr<UserAdmin> admin_;
-  std::unique_ptr<ApiKeys> api_keys_;
-  std::unique_ptr<SystemSettings> settings_;
-  std::unique_ptr<GrpcMediaRequestCounter> media_counter_;
-  std::unique_ptr<Quotas> quotas_;
-  std::unique_ptr<jobs::JobRuntime> jobs_;
-  std::unique_ptr<PgWebhookStore> webhook_store_;
-  std::unique_ptr<WebhookAdmin> webhooks_;
-  std::unique_ptr<UsersServiceImpl> service_;
-  std::unique_ptr<grpc::Server> server_;
-  std::unique_ptr<v1::UsersService::Stub> stub_;
+  std::unique_ptr<testing::UsersServer> users_;
+  v1::UsersService::Stub* stub_ = nullptr;
 };
 
 TEST_F(UsersServiceTest, DefaultAdminLogsInChangesThePasswordAndContinues) {
@@ -194,6 +158,43 @@ TEST_F(UsersServiceTest, RepeatedFailuresAreThrottledEvenWithTheRightPassword) {
   // Unknown accounts are throttled the same way: no hint that they do not exist.
   for (int i = 0; i < 5; ++i) Login("ghost", "x", &session).ok();
   EXPECT_EQ(Login("ghost", "x", &session).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+}
+
+// The failures a login is throttled under, by key ("addr:<ip>", ...).
+std::vector<std::string> ThrottleKeys(const std::string& conninfo) {
+  pqxx::connection conn(conninfo);
+  pqxx::work tx(conn);
+  std::vector<std::string> keys;
+  for (const auto& row : tx.exec("SELECT key FROM users.login_throttle ORDER BY key")) {
+    keys.push_back(row[0].as<std::string>());
+  }
+  return keys;
+}
+
+TEST_F(UsersServiceTest, ClientAddressComesFromTheGatewayOnlyWhenItIsTrusted) {
+  // The fixture's service trusts loopback (a gateway on the same host): the
+  // address it forwards is the one a failure is counted under.
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("x-forwarded-for", "198.51.100.7");
+  v1::LoginRequest request;
+  request.set_username("admin");
+  request.set_password("wrong");
+  v1::Session session;
+  EXPECT_EQ(stub_->Login(&ctx, request, &session).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(ThrottleKeys(db().conninfo()), Contains("addr:198.51.100.7"));
+
+  // A kiosk-users that trusts nobody counts the caller's own address, whatever
+  // it claims.
+  testing::UsersServer untrusting(*pool_, *info_, jwt_, hasher_,
+                                  {.trusted_proxies = *net::TrustedProxies::Parse("")});
+  ASSERT_NE(untrusting.server, nullptr);
+  grpc::ClientContext spoofed;
+  spoofed.AddMetadata("x-forwarded-for", "203.0.113.66");
+  EXPECT_EQ(untrusting.stub->Login(&spoofed, request, &session).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  std::vector<std::string> keys = ThrottleKeys(db().conninfo());
+  EXPECT_THAT(keys, Not(Contains("addr:203.0.113.66")));
+  EXPECT_THAT(keys, Contains("addr:127.0.0.1"));
 }
 
 TEST_F(UsersServiceTest, InactiveUsersCannotLogIn) {

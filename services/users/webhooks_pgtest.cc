@@ -32,6 +32,7 @@
 #include "services/users/media_request_counter.h"
 #include "services/users/pg_user_store.h"
 #include "services/users/pg_webhook_store.h"
+#include "services/users/testing/users_server.h"
 #include "services/users/users_service.h"
 
 namespace kiosk::users {
@@ -85,40 +86,17 @@ class WebhooksTest : public kiosk::testing::PgTest {
     job_options.workers.backoff_base = absl::Milliseconds(50);
     job_options.workers.backoff_max = absl::Milliseconds(200);
     job_options.workers.listen_conninfo = db().conninfo();
-    jobs_ = std::make_unique<jobs::JobRuntime>(*pool_, "users", job_options);
-    store_ = std::make_unique<PgUserStore>(*pool_, &jobs_->queue());
-    logic_ = std::make_unique<AuthLogic>(*store_, hasher_, jwt_, AuthOptions());
-    admin_ = std::make_unique<UserAdmin>(*store_, hasher_);
-    api_keys_ = std::make_unique<ApiKeys>(*store_);
-    settings_ = std::make_unique<SystemSettings>(*store_);
-    media_counter_ = std::make_unique<GrpcMediaRequestCounter>("127.0.0.1:1", jwt_);
-    quotas_ = std::make_unique<Quotas>(*store_, *media_counter_);
-    authenticator_ = std::make_unique<auth::Authenticator>(
-        jwt_, [this](absl::string_view key) { return api_keys_->Resolve(key); });
-    webhook_store_ = std::make_unique<PgWebhookStore>(*pool_);
-    webhooks_ = std::make_unique<WebhookAdmin>(*webhook_store_, jobs_->queue());
-    webhooks::RegisterWebhookJobs(*jobs_, *webhook_store_, http_);
-    service_ = std::make_unique<UsersServiceImpl>(*jobs_, executor_, hash_executor_, *info_,
-                                                  *authenticator_, *logic_, *admin_, *api_keys_,
-                                                  *settings_, *quotas_, *webhooks_);
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(service_.get());
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    channel_ =
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
-    stub_ = v1::UsersService::NewStub(channel_);
-    ASSERT_THAT(jobs_->Start(), IsOk());
+    users_ = std::make_unique<testing::UsersServer>(
+        *pool_, *info_, jwt_, hasher_,
+        testing::UsersServerOptions{.jobs = job_options, .webhook_http = &http_});
+    ASSERT_NE(users_->server, nullptr);
+    stub_ = users_->stub.get();
+    channel_ = grpc::CreateChannel(users_->address, grpc::InsecureChannelCredentials());
   }
   void TearDown() override {
     // Delayed answers are dropped first, so no delivery holds a worker.
     receiver_.Stop();
-    if (jobs_) jobs_->Shutdown(absl::Seconds(2));
-    if (server_) server_->Shutdown();
-    hash_executor_.Shutdown();
-    executor_.Shutdown();
+    users_.reset();
   }
 
   std::string As(int64_t id, const std::string& role) {
@@ -234,23 +212,9 @@ class WebhooksTest : public kiosk::testing::PgTest {
   std::unique_ptr<server::ServiceInfoSource> info_;
   auth::PasswordHasher hasher_{kCheap};
   auth::JwtCodec jwt_{kJwtSecret};
-  std::unique_ptr<auth::Authenticator> authenticator_;
-  server::Executor executor_{"test-db", 4, 100};
-  server::Executor hash_executor_{"test-hash", 2, 100};
-  std::unique_ptr<jobs::JobRuntime> jobs_;
-  std::unique_ptr<PgUserStore> store_;
-  std::unique_ptr<AuthLogic> logic_;
-  std::unique_ptr<UserAdmin> admin_;
-  std::unique_ptr<ApiKeys> api_keys_;
-  std::unique_ptr<SystemSettings> settings_;
-  std::unique_ptr<GrpcMediaRequestCounter> media_counter_;
-  std::unique_ptr<Quotas> quotas_;
-  std::unique_ptr<PgWebhookStore> webhook_store_;
-  std::unique_ptr<WebhookAdmin> webhooks_;
-  std::unique_ptr<UsersServiceImpl> service_;
-  std::unique_ptr<grpc::Server> server_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<v1::UsersService::Stub> stub_;
+  std::unique_ptr<testing::UsersServer> users_;
+  v1::UsersService::Stub* stub_ = nullptr;
+  std::shared_ptr<grpc::Channel> channel_;  // for RemoteWebhookDirectory
 };
 
 TEST_F(WebhooksTest, AdminsCreateListUpdateAndDeleteWebhooksAndSecretsAreShownOnce) {

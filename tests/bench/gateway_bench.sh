@@ -486,6 +486,14 @@ for route in get patch; do
   }')
   echo "$verdict"
   [[ $verdict == *MISS ]] && MISSED=1
+  # Machine-readable lines for bench/run (metric, value, unit, target).
+  printf 'RESULT\t%s\t%s\t%s\t%s\n' "$name via gateway (wrk, $CONNECTIONS conn)" "$g_rps" "req/s" "" \
+    "$rpc direct gRPC (h2load, $CONNECTIONS conn)" "$d_rps" "req/s" "" \
+    "$name via gateway p50" "$g_p50" "ms" "" \
+    "$name via gateway p99" "$g_p99" "ms" "< $TARGET_P99_MS ms" \
+    "$rpc direct gRPC p99" "$d_p99" "ms" ""
+  awk -v g="$g_rps" -v d="$d_rps" -v n="$name" -v to="$TARGET_OVERHEAD_PCT" 'BEGIN {
+    printf "RESULT\t%s gateway overhead\t%.1f\t%%\t<= %d %%\n", n, (d > 0 ? (1 - g / d) * 100 : 0), to }'
 done
 echo "(cpu us/r: CPU time of kiosk-gateway / kiosk-users per request during the run; busy%: whole machine, load generator and other work included)"
 OK=1

@@ -8,6 +8,7 @@
 #include "common/testing/pg_test_database.h"
 #include "migrations/runner/drift_check.h"
 #include "migrations/runner/migrator.h"
+#include "common/testing/bench_result.h"
 
 namespace {
 
@@ -47,6 +48,7 @@ int main() {
   std::printf("upgrade head on an empty database: median %.1f ms (min %.1f, max %.1f, %d runs)\n",
               Median(upgrade_ms), *std::min_element(upgrade_ms.begin(), upgrade_ms.end()),
               *std::max_element(upgrade_ms.begin(), upgrade_ms.end()), kRuns);
+  kiosk::testing::PrintBenchResult("migrate upgrade head, empty database (median)", Median(upgrade_ms), "ms");
   std::printf("check (scratch reference + catalog diff): median %.1f ms\n", Median(check_ms));
   return 0;
 }

@@ -23,6 +23,7 @@
 #include "migrations/runner/migrator.h"
 #include "migrations/runner/old_app_sqlite_schema.h"
 #include "migrations/runner/sqlite_import.h"
+#include "common/testing/bench_result.h"
 
 namespace {
 
@@ -114,5 +115,7 @@ int main(int argc, char** argv) {
                                seconds, rows / seconds);
   std::cout << absl::StrFormat("all tables: %d rows in %.2f s (%.0f rows/s)\n", total, seconds,
                                total / seconds);
+  std::cout << std::flush;
+  kiosk::testing::PrintBenchResult("import from the old SQLite database", total / seconds, "rows/s");
   return 0;
 }

@@ -23,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/downloads/transfer/transfer.h"
+#include "common/testing/bench_result.h"
 
 namespace {
 
@@ -156,6 +157,7 @@ int main() {
     double s = Median(seconds);
     std::printf("  %-40s %8.3f s  %8.1f MiB/s  (median of %zu)\n", what, s,
                 static_cast<double>(mib) / s, seconds.size());
+    kiosk::testing::PrintBenchResult(absl::StrCat(what, ", ", mib, " MiB"), s, "s");
   };
   std::printf("copy of %lld MiB, same filesystem:\n", static_cast<long long>(mib));
   line("Transfer copy, warm (incl. fsync+rename)", ours_warm);
@@ -187,6 +189,7 @@ int main() {
         "fsync)\n",
         link_us[link_us.size() / 2],
         link_us[std::min(link_us.size() - 1, link_us.size() * 99 / 100)], link_us.size());
+    kiosk::testing::PrintBenchResult("hardlink Transfer p50", link_us[link_us.size() / 2] / 1000, "ms");
   }
   std::filesystem::remove_all(dir);
   return failures == 0 ? 0 : 1;

@@ -11,6 +11,7 @@
 #include "common/http/http_client.h"
 #include "services/media/media_service.h"
 #include "services/media/pg_request_store.h"
+#include "services/media/pg_requested_seasons_store.h"
 #include "services/media/pg_title_mapping_store.h"
 #include "services/media/testing/fake_peers.h"
 
@@ -24,10 +25,12 @@ struct MediaLogicBundle {
         search(tmdb, mappings, requests, plex, users, settings),
         workflow(requests, tmdb, plex, users, settings),
         presence(requests, tmdb),
-        mapping_admin(mappings) {}
+        mapping_admin(mappings),
+        requested_seasons(pool),
+        titles(tmdb, plex, requested_seasons, users, settings) {}
 
   MediaLogic Logic(RequestCountsStore& counts) {
-    return {counts, search, workflow, presence, mapping_admin};
+    return {counts, search, workflow, presence, mapping_admin, titles};
   }
 
   server::FixedSettings settings;
@@ -41,6 +44,8 @@ struct MediaLogicBundle {
   RequestWorkflow workflow;
   LibraryPresence presence;
   MappingAdmin mapping_admin;
+  PgRequestedSeasonsStore requested_seasons;
+  TitleDetailsReader titles;
 };
 
 }  // namespace kiosk::media::testing

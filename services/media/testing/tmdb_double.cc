@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
 #include "nlohmann/json.hpp"
 
 namespace kiosk::media::testing {
@@ -52,6 +53,65 @@ json TitleJson(const CatalogueEntry& e, const std::string& language, bool with_m
   }
   if (with_media_type) j["media_type"] = e.media_type;
   return j;
+}
+
+
+// Season and episode answers (/tv/{id} "seasons" entries and
+// /tv/{id}/season/{n}) in TMDB's shapes and names: "Saison 2" / "Season 2",
+// "Épisodes spéciaux" / "Specials", "Épisode 3" / "Episode 3". Season n airs
+// n - 1 years after the series' first air date, one episode a week.
+std::string SeasonName(int season_number, const std::string& language) {
+  if (season_number == 0) return French(language) ? "Épisodes spéciaux" : "Specials";
+  return absl::StrCat(French(language) ? "Saison " : "Season ", season_number);
+}
+
+std::string AirDate(const CatalogueEntry& e, int season_number, int episode_number) {
+  absl::CivilDay first;
+  if (!absl::ParseCivilTime(e.date, &first)) return "";
+  absl::CivilDay day(first.year() + std::max(season_number - 1, 0), first.month(), first.day());
+  return absl::FormatCivilTime(day + 7 * (std::max(episode_number, 1) - 1));
+}
+
+json SeasonSummaryJson(const CatalogueEntry& e, const CatalogueSeason& s,
+                       const std::string& language) {
+  return {{"air_date", AirDate(e, s.season_number, 1)},
+          {"episode_count", s.episode_count},
+          {"id", e.id * 100 + s.season_number},
+          {"name", SeasonName(s.season_number, language)},
+          {"overview", ""},
+          {"poster_path", absl::StrCat("/s", e.id, "-", s.season_number, ".jpg")},
+          {"season_number", s.season_number},
+          {"vote_average", 7.8}};
+}
+
+json SeasonJson(const CatalogueEntry& e, const CatalogueSeason& s, const std::string& language) {
+  json episodes = json::array();
+  for (int n = 1; n <= s.episode_count; ++n) {
+    episodes.push_back({{"air_date", AirDate(e, s.season_number, n)},
+                        {"episode_number", n},
+                        {"episode_type", n == s.episode_count ? "finale" : "standard"},
+                        {"id", e.id * 10000 + s.season_number * 100 + n},
+                        {"name", absl::StrCat(French(language) ? "Épisode " : "Episode ", n)},
+                        {"overview", ""},
+                        {"production_code", ""},
+                        {"runtime", 50},
+                        {"season_number", s.season_number},
+                        {"show_id", e.id},
+                        {"still_path", nullptr},
+                        {"vote_average", 7.5},
+                        {"vote_count", 100},
+                        {"crew", json::array()},
+                        {"guest_stars", json::array()}});
+  }
+  return {{"_id", absl::StrCat(e.id, "-", s.season_number)},
+          {"air_date", AirDate(e, s.season_number, 1)},
+          {"episodes", episodes},
+          {"name", SeasonName(s.season_number, language)},
+          {"overview", ""},
+          {"id", e.id * 100 + s.season_number},
+          {"poster_path", absl::StrCat("/s", e.id, "-", s.season_number, ".jpg")},
+          {"season_number", s.season_number},
+          {"vote_average", 7.8}};
 }
 
 }  // namespace
@@ -219,11 +279,7 @@ TestHttpResponse TmdbDouble::Answer(const TestHttpRequest& request) {
         json seasons = json::array();
         int episodes = 0;
         for (const CatalogueSeason& s : entry->seasons) {
-          seasons.push_back({{"season_number", s.season_number},
-                             {"episode_count", s.episode_count},
-                             {"name", s.season_number == 0 ? "Specials"
-                                                           : absl::StrCat("Season ", s.season_number)},
-                             {"id", entry->id * 100 + s.season_number}});
+          seasons.push_back(SeasonSummaryJson(*entry, s, language));
           if (s.season_number > 0) episodes += s.episode_count;
         }
         j["seasons"] = seasons;
@@ -251,20 +307,9 @@ TestHttpResponse TmdbDouble::Answer(const TestHttpRequest& request) {
     int season = 0;
     if (tv && parts.size() == 4 && parts[2] == "season" && absl::SimpleAtoi(parts[3], &season)) {
       for (const CatalogueSeason& s : entry->seasons) {
-        if (s.season_number != season) continue;
-        json episodes = json::array();
-        for (int e = 1; e <= s.episode_count; ++e) {
-          episodes.push_back({{"episode_number", e},
-                              {"season_number", season},
-                              {"name", absl::StrCat("Episode ", e)},
-                              {"id", entry->id * 10000 + season * 100 + e}});
+        if (s.season_number == season) {
+          return TestHttpResponse::Json(SeasonJson(*entry, s, language).dump());
         }
-        return TestHttpResponse::Json(json{{"_id", absl::StrCat(entry->id, "-", season)},
-                                           {"season_number", season},
-                                           {"name", absl::StrCat("Season ", season)},
-                                           {"episodes", episodes},
-                                           {"id", entry->id * 100 + season}}
-                                          .dump());
       }
     }
   }
