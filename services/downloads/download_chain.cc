@@ -172,10 +172,27 @@ void DownloadChain::Report(const Download& d, const std::string& state, double p
 absl::Status DownloadChain::AddTorrent(const jobs::Job& job) {
   ASSIGN_OR_RETURN(int64_t id, DownloadIdOf(job));
   ASSIGN_OR_RETURN(Download d, store_.Get(id));
-  if (d.state != kQueued || !d.torrent_hash.empty()) return absl::OkStatus();  // done before
+  if (d.state != kQueued) return absl::OkStatus();  // done before
+  if (!d.torrent_hash.empty()) {
+    // Retried with its torrent still in qBittorrent (e.g. an import that
+    // failed): follow it again now rather than at the next monitor cron.
+    return store_.EnqueueMonitor(kMonitorKeyA, absl::ZeroDuration());
+  }
   ASSIGN_OR_RETURN(server::SettingValues settings, settings_.Get(ChainSettingKeys()));
-  auto waiting = [&](const absl::Status& status) {
-    (void)store_.SetImportProgress(id, absl::StrCat("waiting: ", status.message()), "");
+  auto waiting = [&](const absl::Status& status) -> absl::Status {
+    if (job.attempts >= job.max_attempts) {
+      // No attempt left: failed with the reason (not "queued" forever);
+      // RetryDownload sends it again once qBittorrent works.
+      RETURN_IF_ERROR(store_.Fail(id, std::string(status.message())));
+      ASSIGN_OR_RETURN(Download failed, store_.Get(id));
+      Report(failed, kFailed, 0, 0, 0, failed.error, failed.error);
+      return absl::OkStatus();
+    }
+    const std::string message = absl::StrCat("waiting: ", status.message());
+    (void)store_.SetImportProgress(id, message, "");
+    // The request says it too, not only the download: its owner sees why
+    // nothing moves (qBittorrent down, refusing the login, ...).
+    Report(d, kQueued, 0, 0, 0, message, "");
     return status;
   };
   const std::string save_path = settings.String("downloads.path");
@@ -217,11 +234,21 @@ absl::Status DownloadChain::MonitorPass(const jobs::Job& job) {
   ASSIGN_OR_RETURN(std::vector<Download> active, store_.Active());
   if (active.empty()) return absl::OkStatus();  // nothing to follow: one query, no call
   ASSIGN_OR_RETURN(server::SettingValues settings, settings_.Get(ChainSettingKeys()));
-  ASSIGN_OR_RETURN(qbittorrent::QbittorrentClient * client, clients_.For(settings));
+  // qBittorrent failing: every request we follow says so (the job retries).
+  auto unreachable = [&](const absl::Status& status) {
+    for (const Download& d : active) {
+      Report(d, d.state, d.progress, 0, 0, absl::StrCat("waiting: ", status.message()), "");
+    }
+    return status;
+  };
+  absl::StatusOr<qbittorrent::QbittorrentClient*> client = clients_.For(settings);
+  if (!client.ok()) return unreachable(client.status());
   std::vector<std::string> hashes;
   for (const Download& d : active) hashes.push_back(d.torrent_hash);
   // ONE call for every download we follow.
-  ASSIGN_OR_RETURN(std::vector<qbittorrent::Torrent> torrents, client->Info(hashes, ""));
+  absl::StatusOr<std::vector<qbittorrent::Torrent>> listed = (*client)->Info(hashes, "");
+  if (!listed.ok()) return unreachable(listed.status());
+  const std::vector<qbittorrent::Torrent>& torrents = *listed;
   std::map<std::string, const qbittorrent::Torrent*> by_hash;
   for (const qbittorrent::Torrent& t : torrents) by_hash[t.hash] = &t;
 

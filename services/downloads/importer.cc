@@ -61,8 +61,14 @@ absl::Status Importer::Run(const jobs::Job& job) {
   }
   if (!begun.ok()) return begun.status();
   Download d = *begun;
-  auto waiting = [&](const absl::Status& status) {
-    (void)store_.SetImportProgress(id, absl::StrCat("import waiting: ", status.message()), "");
+  auto waiting = [&](const absl::Status& status) -> absl::Status {
+    // The last attempt: failed with the reason rather than "importing"
+    // forever; RetryDownload starts it again once the cause is fixed.
+    if (job.attempts >= job.max_attempts) return GiveUp(d, std::string(status.message()));
+    const std::string message = absl::StrCat("import waiting: ", status.message());
+    (void)store_.SetImportProgress(id, message, "");
+    // Shown on the request as well (e.g. "no space left"), not only on the download.
+    chain_.Report(d, kImporting, 1, 0, 0, message, "");
     return status;
   };
   chain_.Report(d, kImporting, 1, 0, 0, "importing the files", "");

@@ -189,17 +189,19 @@ absl::StatusOr<TmdbPage> TmdbClient::Search(const std::string& query, const std:
       absl::StrCat("search\n", type, "\n", absl::AsciiStrToLower(absl::StripAsciiWhitespace(query)),
                    "\n", std::max(page, 1), "\n", language, "\n", year);
   std::optional<std::string> body = Cached(cache_key);
+  const bool fetched_now = !body.has_value();
   if (!body.has_value()) {
     absl::StatusOr<std::string> fetched =
         Get(absl::StrCat("/search/", type.empty() ? "multi" : type), std::move(params));
     if (!fetched.ok()) return fetched.status();
-    Remember(cache_key, *fetched, options_.search_cache_ttl);
     body = *std::move(fetched);
   }
   json parsed = json::parse(*body, nullptr, false);
   if (!parsed.is_object() || !parsed.contains("results") || !parsed["results"].is_array()) {
-    return absl::InternalError("TMDB answered a search with something that is not a result page");
+    // TMDB failing, not us: UNAVAILABLE (503), and never cached.
+    return absl::UnavailableError("TMDB answered a search with something that is not a result page");
   }
+  if (fetched_now) Remember(cache_key, *body, options_.search_cache_ttl);  // only answers that parse
   TmdbPage out;
   out.page = Int(parsed, "page");
   out.total_pages = Int(parsed, "total_pages");
@@ -220,6 +222,7 @@ absl::StatusOr<TmdbDetails> TmdbClient::Details(const std::string& type, int id,
   std::string path = absl::StrCat("/", type, "/", id);
   std::string cache_key = absl::StrCat(path, "?", language);
   std::optional<std::string> body = Cached(cache_key);
+  const bool fetched_now = !body;
   if (!body) {
     absl::StatusOr<std::string> fetched =
         Get(path, {{"language", language}, {"append_to_response", "external_ids"}});
@@ -230,13 +233,14 @@ absl::StatusOr<TmdbDetails> TmdbClient::Details(const std::string& type, int id,
       }
       return fetched.status();
     }
-    Remember(cache_key, *fetched, options_.cache_ttl);
     body = std::move(*fetched);
   }
   json parsed = json::parse(*body, nullptr, false);
   if (!parsed.is_object() || Int(parsed, "id") != id) {
-    return absl::InternalError(absl::StrCat("TMDB answered ", path, " with an unexpected body"));
+    // TMDB failing, not us: UNAVAILABLE (503), and never cached.
+    return absl::UnavailableError(absl::StrCat("TMDB answered ", path, " with an unexpected body"));
   }
+  if (fetched_now) Remember(cache_key, *body, options_.cache_ttl);  // only answers that parse
   TmdbDetails details;
   details.title = ParseTitle(parsed, type);
   details.imdb_id = Str(parsed, "imdb_id");
@@ -260,6 +264,7 @@ absl::StatusOr<TmdbDetails> TmdbClient::Details(const std::string& type, int id,
 absl::StatusOr<int> TmdbClient::SeasonEpisodeCount(int tv_id, int season_number) {
   std::string path = absl::StrCat("/tv/", tv_id, "/season/", season_number);
   std::optional<std::string> body = Cached(path);
+  const bool fetched_now = !body;
   if (!body) {
     absl::StatusOr<std::string> fetched = Get(path, {{"language", "en-US"}});
     if (!fetched.ok()) {
@@ -269,13 +274,13 @@ absl::StatusOr<int> TmdbClient::SeasonEpisodeCount(int tv_id, int season_number)
       }
       return fetched.status();
     }
-    Remember(path, *fetched, options_.cache_ttl);
     body = std::move(*fetched);
   }
   json parsed = json::parse(*body, nullptr, false);
   if (!parsed.is_object() || !parsed.contains("episodes") || !parsed["episodes"].is_array()) {
-    return absl::InternalError(absl::StrCat("TMDB answered ", path, " without episodes"));
+    return absl::UnavailableError(absl::StrCat("TMDB answered ", path, " without episodes"));
   }
+  if (fetched_now) Remember(path, *body, options_.cache_ttl);  // only answers that parse
   return static_cast<int>(parsed["episodes"].size());
 }
 
@@ -284,6 +289,7 @@ absl::StatusOr<TmdbSeasonDetails> TmdbClient::Season(int tv_id, int season_numbe
   std::string path = absl::StrCat("/tv/", tv_id, "/season/", season_number);
   std::string cache_key = absl::StrCat(path, "?", language);
   std::optional<std::string> body = Cached(cache_key);
+  const bool fetched_now = !body;
   if (!body) {
     absl::StatusOr<std::string> fetched = Get(path, {{"language", language}});
     if (!fetched.ok()) {
@@ -293,13 +299,13 @@ absl::StatusOr<TmdbSeasonDetails> TmdbClient::Season(int tv_id, int season_numbe
       }
       return fetched.status();
     }
-    Remember(cache_key, *fetched, options_.cache_ttl);
     body = std::move(*fetched);
   }
   json parsed = json::parse(*body, nullptr, false);
   if (!parsed.is_object() || !parsed.contains("episodes") || !parsed["episodes"].is_array()) {
-    return absl::InternalError(absl::StrCat("TMDB answered ", path, " without episodes"));
+    return absl::UnavailableError(absl::StrCat("TMDB answered ", path, " without episodes"));
   }
+  if (fetched_now) Remember(cache_key, *body, options_.cache_ttl);  // only answers that parse
   TmdbSeasonDetails season{.season_number = Int(parsed, "season_number"),
                            .name = Str(parsed, "name"),
                            .air_date = Str(parsed, "air_date")};
@@ -320,7 +326,7 @@ absl::StatusOr<std::map<std::string, std::string>> TmdbClient::Translations(
   json parsed = json::parse(*body, nullptr, false);
   if (!parsed.is_object() || !parsed.contains("translations") ||
       !parsed["translations"].is_array()) {
-    return absl::InternalError("TMDB answered translations with an unexpected body");
+    return absl::UnavailableError("TMDB answered translations with an unexpected body");
   }
   std::map<std::string, std::string> titles;
   for (const json& t : parsed["translations"]) {
