@@ -13,6 +13,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/testing/subprocess.h"
 
 namespace kiosk::testing {
 
@@ -68,7 +69,10 @@ absl::Status PgCluster::SignalServer(int sig) {
 absl::Status PgCluster::Run(const std::string& verb) {
   std::string command = absl::StrCat(KIOSK_SOURCE_DIR, "/scripts/pgctl.sh ", verb, " ", dir_,
                                      " >>", dir_, ".log 2>&1");
-  int rc = std::system(command.c_str());
+  // Through Subprocess so PostgreSQL inherits none of the test's descriptors.
+  absl::StatusOr<Subprocess> shell = Subprocess::Start({"/bin/sh", "-c", command}, {});
+  if (!shell.ok()) return shell.status();
+  const int rc = shell->Wait(absl::Minutes(5)).value_or(-1);
   if (rc != 0) {
     return absl::InternalError(absl::StrCat("`pgctl.sh ", verb, "` failed (", rc, "); see ",
                                             dir_, ".log"));

@@ -44,6 +44,11 @@ absl::StatusOr<Subprocess> Subprocess::Start(std::vector<std::string> argv,
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, fd, STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, fd, STDERR_FILENO);
+  // Nothing else of ours leaks into the child: a test's listening sockets
+  // (Boost.Asio does not set close-on-exec) would otherwise stay open in
+  // every service and PostgreSQL it starts, and keep answering after the test
+  // closed them.
+  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
   // The child must not inherit our blocked-signal mask (gtest may block none,
   // but be explicit so SIGTERM reaches the child's own handling).
   posix_spawnattr_t attr;

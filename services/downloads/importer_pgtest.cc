@@ -245,7 +245,8 @@ TEST_F(ImporterTest, WithoutThePathMapTheImportWaitsAndABadMapIsNamed) {
   EXPECT_THAT(LibraryFiles(), SizeIs(0));
   // A map that cannot be read names the setting and what to write.
   settings_.Set("qbittorrent.path_map", "/qbt/downloads");
-  jobs::Job again{.id = 9, .kind = kImportJob, .payload = DownloadPayload(d.id)};
+  jobs::Job again{.id = 9, .kind = kImportJob, .payload = DownloadPayload(d.id), .attempts = 1,
+                  .max_attempts = 8};  // not the last attempt: it waits
   EXPECT_THAT(importer_->Run(again),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("qbittorrent.path_map")));
   EXPECT_THAT(store_->Get(d.id)->stage_message, HasSubstr("qbittorrent.path_map"));

@@ -208,8 +208,17 @@ class Bench {
   template <typename Done>
   bool WaitFor(const std::string& id, Done done) {
     nlohmann::json state;
-    for (absl::Time deadline = absl::Now() + absl::Seconds(120); absl::Now() < deadline;) {
+    const absl::Time start = absl::Now();
+    std::string stage;
+    for (absl::Time deadline = start + absl::Seconds(120); absl::Now() < deadline;) {
       state = Json(Call("GET", absl::StrCat("/api/v1/requests/", id)));
+      // Where the time goes: each status/stage the request passes through.
+      const std::string now_at = absl::StrCat(state.value("status", ""), "/",
+                                              state["progress"].value("stage", ""));
+      if (now_at != stage) {
+        stage = now_at;
+        std::printf("    +%6.2f s  %s\n", absl::ToDoubleSeconds(absl::Now() - start), stage.c_str());
+      }
       if (done(state)) return true;
       absl::SleepFor(absl::Milliseconds(50));
     }

@@ -1,11 +1,8 @@
 #include "tests/faults/fault_suite.h"
 
-#include <fcntl.h>
 #include <signal.h>
 
-#include <filesystem>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gateway/testing/http_test_client.h"
@@ -29,18 +26,6 @@ const std::map<std::string, std::string>& AddressVariables() {
 
 std::string GatewayName(int index) { return absl::StrCat("kiosk-gateway-", index); }
 
-// Marks every open descriptor of the test process close-on-exec before a
-// service is forked: a child must not inherit, say, a fault proxy's
-// listening socket (Boost.Asio does not set CLOEXEC), which would keep the
-// port open and answering after the proxy closed it to play "refused".
-void CloseOnExecEverything() {
-  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
-    int fd = 0;
-    if (!absl::SimpleAtoi(entry.path().filename().string(), &fd) || fd <= 2) continue;
-    int flags = fcntl(fd, F_GETFD);
-    if (flags >= 0) fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
-  }
-}
 
 }  // namespace
 
@@ -53,7 +38,6 @@ const std::vector<std::string>& FaultSuite::ServiceNames() {
 absl::StatusOr<std::unique_ptr<FaultSuite>> FaultSuite::Start(FaultSuiteOptions options) {
   std::unique_ptr<FaultSuite> suite(new FaultSuite());
   suite->options_ = options;
-  CloseOnExecEverything();  // PostgreSQL and kiosk-migrate are forked too
   absl::StatusOr<std::unique_ptr<PgCluster>> cluster = PgCluster::Create();
   if (!cluster.ok()) return cluster.status();
   suite->cluster_ = *std::move(cluster);
@@ -102,7 +86,6 @@ FaultSuite::~FaultSuite() {
 std::string FaultSuite::database_conninfo() const { return cluster_->url().ToConnString(); }
 
 absl::Status FaultSuite::StartService(Process& p) {
-  CloseOnExecEverything();
   std::map<std::string, std::string> env = env_;
   env["DATABASE_URL"] = database_conninfo();
   env["LISTEN_ADDR"] = addresses_.at(p.name);
@@ -117,7 +100,6 @@ absl::Status FaultSuite::StartService(Process& p) {
 
 absl::Status FaultSuite::StartGateway(int index) {
   Process& p = *Find(GatewayName(index));
-  CloseOnExecEverything();
   std::map<std::string, std::string> env = env_;
   env["LISTEN_ADDR"] = absl::StrCat("127.0.0.1:", gateway_ports_[index]);
   absl::StatusOr<Subprocess> proc = Subprocess::Start({BinaryPath("kiosk-gateway")}, env);

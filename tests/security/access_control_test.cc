@@ -67,6 +67,8 @@ const std::map<std::string, Access>& RouteAccess() {
       {"GET /api/v1/requests/{id}", Access::kUser},
       {"POST /api/v1/requests/{id}:cancel", Access::kUser},
       {"GET /api/v1/requests/{id}/history", Access::kUser},
+      {"GET /api/v1/titles/{media_type}/{tmdb_id}", Access::kUser},
+      {"GET /api/v1/titles/tv/{tmdb_id}/seasons/{season_number}", Access::kUser},
       {"GET /api/v1/media/info", Access::kAdmin},
       {"GET /api/v1/requests", Access::kAdmin},
       {"POST /api/v1/requests/{id}:approve", Access::kAdmin},
@@ -84,8 +86,8 @@ const std::map<std::string, Access>& RouteAccess() {
       // kiosk-downloads
       {"GET /api/v1/downloads/info", Access::kAdmin},
       {"POST /api/v1/downloads:attachRelease", Access::kAdmin},
-      {"GET /api/v1/downloads/{id}", Access::kAdmin},
-      {"GET /api/v1/downloads", Access::kAdmin},
+      {"GET /api/v1/downloads/{id}", Access::kUser},  // own requests' only (downloads_service_pgtest)
+      {"GET /api/v1/downloads", Access::kUser},       // own requests' only
       {"POST /api/v1/downloads/{id}:retry", Access::kAdmin},
       {"GET /api/v1/rename-settings", Access::kAdmin},
       {"GET /api/v1/rename-settings/{media_type}", Access::kAdmin},
@@ -93,6 +95,14 @@ const std::map<std::string, Access>& RouteAccess() {
       {"POST /api/v1/rename-settings/{media_type}:preview", Access::kAdmin},
       {"GET /api/v1/transfers", Access::kAdmin},
       {"POST /api/v1/internal/downloads/requests/{request_id}:submit", Access::kService},
+      {"GET /api/v1/indexers", Access::kAdmin},
+      {"POST /api/v1/indexers", Access::kAdmin},
+      {"PATCH /api/v1/indexers/{id}", Access::kAdmin},
+      {"DELETE /api/v1/indexers/{id}", Access::kAdmin},
+      {"POST /api/v1/indexers/{id}:test", Access::kAdmin},
+      {"GET /api/v1/requests/{request_id}/releases", Access::kAdmin},
+      {"GET /api/v1/blocklist", Access::kAdmin},
+      {"DELETE /api/v1/blocklist/{id}", Access::kAdmin},
       // kiosk-plex
       {"GET /api/v1/plex/info", Access::kAdmin},
       {"POST /api/v1/plex/library:lookup", Access::kUser},
