@@ -262,26 +262,9 @@ absl::StatusOr<TmdbDetails> TmdbClient::Details(const std::string& type, int id,
 }
 
 absl::StatusOr<int> TmdbClient::SeasonEpisodeCount(int tv_id, int season_number) {
-  std::string path = absl::StrCat("/tv/", tv_id, "/season/", season_number);
-  std::optional<std::string> body = Cached(path);
-  const bool fetched_now = !body;
-  if (!body) {
-    absl::StatusOr<std::string> fetched = Get(path, {{"language", "en-US"}});
-    if (!fetched.ok()) {
-      if (absl::IsNotFound(fetched.status())) {
-        return absl::NotFoundError(
-            absl::StrCat("TMDB has no season ", season_number, " of series ", tv_id));
-      }
-      return fetched.status();
-    }
-    body = std::move(*fetched);
-  }
-  json parsed = json::parse(*body, nullptr, false);
-  if (!parsed.is_object() || !parsed.contains("episodes") || !parsed["episodes"].is_array()) {
-    return absl::UnavailableError(absl::StrCat("TMDB answered ", path, " without episodes"));
-  }
-  if (fetched_now) Remember(path, *body, options_.cache_ttl);  // only answers that parse
-  return static_cast<int>(parsed["episodes"].size());
+  absl::StatusOr<TmdbSeasonDetails> season = Season(tv_id, season_number, "en-US");
+  if (!season.ok()) return season.status();
+  return static_cast<int>(season->episodes.size());
 }
 
 absl::StatusOr<TmdbSeasonDetails> TmdbClient::Season(int tv_id, int season_number,

@@ -32,19 +32,16 @@
 #include "gateway/testing/http_test_client.h"
 #include "tests/suite/external_doubles.h"
 #include "tests/suite/running_suite.h"
+#include "tests/suite/suite_client.h"
 
 namespace {
 
-using kiosk::gateway::testing::HttpCall;
 using kiosk::gateway::testing::HttpTestResponse;
+using kiosk::testing::Json;
 using kiosk::testing::PrintBenchResult;
 
 const std::vector<std::string> kBinaries = {"kiosk-users", "kiosk-media", "kiosk-downloads",
                                             "kiosk-plex", "kiosk-gateway"};
-
-nlohmann::json Json(const HttpTestResponse& r) {
-  return nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
-}
 
 // pid of each kiosk binary started by this process (the suite's children).
 std::map<std::string, int> ChildPids() {
@@ -97,7 +94,7 @@ class Bench {
         kiosk::testing::RunningSuite::Start();
     if (!suite.ok()) return Fail(suite.status().ToString());
     suite_ = *std::move(suite);
-    port_ = suite_->gateway_port();
+    rest_ = std::make_unique<kiosk::testing::SuiteClient>(suite_->gateway_port());
     if (!Configure()) return 1;
 
     absl::SleepFor(absl::Seconds(3));  // settle after start-up and configuration
@@ -123,36 +120,14 @@ class Bench {
 
   HttpTestResponse Call(const std::string& method, const std::string& target,
                         const nlohmann::json& body = nullptr) {
-    return HttpCall(port_, method, target, body.is_null() ? "" : body.dump(),
-                    {absl::StrCat("Authorization: Bearer ", admin_)});
+    return rest_->Call(method, target, admin_, body);
   }
 
   bool Configure() {
-    HttpTestResponse login = HttpCall(port_, "POST", "/api/v1/auth/login",
-                                      R"({"username":"admin","password":"admin"})");
-    admin_ = Json(login).value("accessToken", "");
-    HttpTestResponse changed =
-        Call("POST", "/api/v1/auth/password",
-             {{"currentPassword", "admin"}, {"newPassword", "suite bench admin pw"}});
-    if (changed.status != 200) return Fail(changed.body) == 0;
-    admin_ = Json(changed)["accessToken"];
-    const std::string root = doubles_->media_dir();
-    const kiosk::testing::DoublesOptions& o = doubles_->options();
-    HttpTestResponse settings =
-        Call("PATCH", "/api/v1/settings",
-             {{"values",
-               {{"tmdb.url", doubles_->tmdb_url()},
-                {"tmdb.api_key", o.tmdb_api_key},
-                {"plex.url", doubles_->plex_url()},
-                {"plex.token", o.plex_token},
-                {"plex.path_map", doubles_->plex_path_map()},
-                {"qbittorrent.url", doubles_->qbittorrent_url()},
-                {"qbittorrent.username", o.qbittorrent_username},
-                {"qbittorrent.password", o.qbittorrent_password},
-                {"downloads.path", absl::StrCat(root, "/downloads")},
-                {"library.movies_path", absl::StrCat(root, "/movies")},
-                {"library.tv_path", absl::StrCat(root, "/tv")}}}});
-    if (settings.status != 200) return Fail(settings.body) == 0;
+    absl::StatusOr<std::string> admin = rest_->FirstAdminLogin("suite bench admin pw");
+    if (!admin.ok()) return Fail(admin.status().ToString()) == 0;
+    admin_ = *admin;
+    if (absl::Status s = rest_->UseDoubles(admin_, *doubles_); !s.ok()) return Fail(s.ToString()) == 0;
     // Services read settings through a 10 s cache: wait until TMDB answers.
     for (absl::Time deadline = absl::Now() + absl::Seconds(30); absl::Now() < deadline;) {
       if (Json(Call("GET", "/api/v1/search?query=amelie")).value("source", "") != "local") {
@@ -273,7 +248,7 @@ class Bench {
 
   std::unique_ptr<kiosk::testing::ExternalDoubles> doubles_;
   std::unique_ptr<kiosk::testing::RunningSuite> suite_;
-  int port_ = 0;
+  std::unique_ptr<kiosk::testing::SuiteClient> rest_;
   std::string admin_;
 };
 

@@ -18,20 +18,16 @@
 #include "services/downloads/testing/torznab_double.h"
 #include "tests/suite/external_doubles.h"
 #include "tests/suite/running_suite.h"
+#include "tests/suite/suite_client.h"
 
 namespace kiosk::testing {
 namespace {
 
-using ::kiosk::gateway::testing::HttpCall;
-using ::kiosk::gateway::testing::HttpTestResponse;
 using ::testing::HasSubstr;
 
 constexpr char kFrench1080[] = "Le.Fabuleux.Destin.d.Amelie.Poulain.2001.FRENCH.1080p.BluRay.x264-GROUP";
 constexpr char kMulti1080[] = "Le.Fabuleux.Destin.d.Amelie.Poulain.2001.MULTi.1080p.BluRay.x264-LOST";
 
-nlohmann::json Json(const HttpTestResponse& r) {
-  return nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
-}
 
 std::string HashOf(const std::string& title) {
   return downloads::testing::TorznabRelease{.title = title}.InfoHash();
@@ -48,19 +44,12 @@ class AutoGrabTest : public ::testing::Test {
     absl::StatusOr<std::unique_ptr<RunningSuite>> suite = RunningSuite::Start();
     ASSERT_TRUE(suite.ok()) << suite.status();
     suite_ = *std::move(suite);
-    port_ = suite_->gateway_port();
+    rest_ = std::make_unique<SuiteClient>(suite_->gateway_port());
   }
 
   HttpTestResponse Call(const std::string& method, const std::string& target,
                         const std::string& token, const nlohmann::json& body = nullptr) {
-    return HttpCall(port_, method, target, body.is_null() ? "" : body.dump(),
-                    {absl::StrCat("Authorization: Bearer ", token)});
-  }
-  std::string Login(const std::string& user, const std::string& password) {
-    HttpTestResponse r = HttpCall(port_, "POST", "/api/v1/auth/login",
-                                  nlohmann::json{{"username", user}, {"password", password}}.dump());
-    EXPECT_EQ(r.status, 200) << r.body;
-    return Json(r).value("accessToken", "");
+    return rest_->Call(method, target, token, body);
   }
   // The request's download as the admin sees it once `done` holds (or the last one seen).
   nlohmann::json WaitForDownload(const std::string& admin, const std::string& request_id,
@@ -78,35 +67,20 @@ class AutoGrabTest : public ::testing::Test {
     return download;
   }
 
-  int port_ = 0;
   std::unique_ptr<ExternalDoubles> doubles_;
   std::unique_ptr<RunningSuite> suite_;
+  std::unique_ptr<SuiteClient> rest_;
 };
 
 TEST_F(AutoGrabTest, ApprovalGrabsTheBestFrenchReleaseAndAFailureGrabsTheNext) {
-  std::string admin = Login("admin", "admin");
-  HttpTestResponse changed = Call("POST", "/api/v1/auth/password", admin,
-                                  {{"currentPassword", "admin"}, {"newPassword", "grab admin pw"}});
-  ASSERT_EQ(changed.status, 200) << changed.body;
-  admin = Json(changed)["accessToken"];
-  const std::string root = doubles_->media_dir();
+  absl::StatusOr<std::string> signed_in = rest_->FirstAdminLogin("grab admin pw");
+  ASSERT_TRUE(signed_in.ok()) << signed_in.status();
+  const std::string admin = *signed_in;
+  ASSERT_TRUE(rest_->UseDoubles(admin, *doubles_).ok());
+  HttpTestResponse auto_grab =
+      Call("PATCH", "/api/v1/settings", admin, {{"values", {{"releases.auto_grab", true}}}});
+  ASSERT_EQ(auto_grab.status, 200) << auto_grab.body;
   const DoublesOptions& o = doubles_->options();
-  HttpTestResponse settings = Call(
-      "PATCH", "/api/v1/settings", admin,
-      {{"values",
-        {{"tmdb.url", doubles_->tmdb_url()},
-         {"tmdb.api_key", o.tmdb_api_key},
-         {"plex.url", doubles_->plex_url()},
-         {"plex.token", o.plex_token},
-         {"plex.path_map", doubles_->plex_path_map()},
-         {"qbittorrent.url", doubles_->qbittorrent_url()},
-         {"qbittorrent.username", o.qbittorrent_username},
-         {"qbittorrent.password", o.qbittorrent_password},
-         {"downloads.path", absl::StrCat(root, "/downloads")},
-         {"library.movies_path", absl::StrCat(root, "/movies")},
-         {"library.tv_path", absl::StrCat(root, "/tv")},
-         {"releases.auto_grab", true}}}});
-  ASSERT_EQ(settings.status, 200) << settings.body;
 
   // The indexer, probed on save; its key never comes back.
   HttpTestResponse indexer = Call("POST", "/api/v1/indexers", admin,
@@ -124,18 +98,9 @@ TEST_F(AutoGrabTest, ApprovalGrabsTheBestFrenchReleaseAndAFailureGrabsTheNext) {
   EXPECT_EQ(bad.status, 400) << bad.body;  // FAILED_PRECONDITION
   EXPECT_THAT(bad.body, HasSubstr("Invalid API Key"));
 
-  HttpTestResponse created = Call("POST", "/api/v1/users", admin,
-                                  {{"username", "alice"},
-                                   {"email", "alice@example.com"},
-                                   {"password", "alice password 1"},
-                                   {"role", "ROLE_USER"}});
-  ASSERT_EQ(created.status, 200) << created.body;
-  std::string alice = Login("alice", "alice password 1");
-  HttpTestResponse alice_changed =
-      Call("POST", "/api/v1/auth/password", alice,
-           {{"currentPassword", "alice password 1"}, {"newPassword", "alice password 2"}});
-  ASSERT_EQ(alice_changed.status, 200) << alice_changed.body;
-  alice = Json(alice_changed)["accessToken"];
+  absl::StatusOr<std::string> alice_or = rest_->CreateUser(admin, "alice", "alice password 2");
+  ASSERT_TRUE(alice_or.ok()) << alice_or.status();
+  const std::string alice = *alice_or;
   EXPECT_EQ(Call("GET", "/api/v1/indexers", alice).status, 403);
 
   // Services read settings through a short cache: request once TMDB answers.

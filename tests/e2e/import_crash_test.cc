@@ -19,19 +19,14 @@
 #include "gateway/testing/http_test_client.h"
 #include "tests/suite/external_doubles.h"
 #include "tests/suite/running_suite.h"
+#include "tests/suite/suite_client.h"
 
 namespace kiosk::testing {
 namespace {
 
 namespace fs = std::filesystem;
-using ::kiosk::gateway::testing::HttpCall;
-using ::kiosk::gateway::testing::HttpTestResponse;
 
 constexpr int64_t kFilmBytes = 400'000'000;  // big enough for the copy to take a while
-
-nlohmann::json Json(const HttpTestResponse& r) {
-  return nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
-}
 
 int CountOf(const std::string& text, const std::string& needle) {
   int count = 0;
@@ -61,13 +56,12 @@ class ImportCrashTest : public ::testing::Test {
     absl::StatusOr<std::unique_ptr<RunningSuite>> suite = RunningSuite::Start();
     ASSERT_TRUE(suite.ok()) << suite.status();
     suite_ = *std::move(suite);
-    port_ = suite_->gateway_port();
+    rest_ = std::make_unique<SuiteClient>(suite_->gateway_port());
   }
 
   HttpTestResponse Call(const std::string& method, const std::string& target,
                         const nlohmann::json& body = nullptr) {
-    return HttpCall(port_, method, target, body.is_null() ? "" : body.dump(),
-                    {absl::StrCat("Authorization: Bearer ", admin_)});
+    return rest_->Call(method, target, admin_, body);
   }
 
   // One row of SQL as the cluster's superuser.
@@ -77,37 +71,18 @@ class ImportCrashTest : public ::testing::Test {
     return tx.exec1(sql);
   }
 
-  int port_ = 0;
   std::string admin_;
   std::unique_ptr<ExternalDoubles> doubles_;
   std::unique_ptr<RunningSuite> suite_;
+  std::unique_ptr<SuiteClient> rest_;
 };
 
 TEST_F(ImportCrashTest, KilledMidCopyTheImportResumesAndFinishesExactlyOnce) {
-  HttpTestResponse login = HttpCall(port_, "POST", "/api/v1/auth/login",
-                                    nlohmann::json{{"username", "admin"}, {"password", "admin"}}.dump());
-  ASSERT_EQ(login.status, 200) << login.body;
-  admin_ = Json(login).value("accessToken", "");
-  HttpTestResponse changed =
-      Call("POST", "/api/v1/auth/password", {{"currentPassword", "admin"}, {"newPassword", "crash admin pw"}});
-  ASSERT_EQ(changed.status, 200) << changed.body;
-  admin_ = Json(changed)["accessToken"];
+  absl::StatusOr<std::string> admin = rest_->FirstAdminLogin("crash admin pw");
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  admin_ = *admin;
+  ASSERT_TRUE(rest_->UseDoubles(admin_, *doubles_).ok());
   const std::string root = doubles_->media_dir();
-  const DoublesOptions& o = doubles_->options();
-  HttpTestResponse settings = Call(
-      "PATCH", "/api/v1/settings",
-      {{"values",
-        {{"tmdb.url", doubles_->tmdb_url()},
-         {"tmdb.api_key", o.tmdb_api_key},
-         {"plex.url", doubles_->plex_url()},
-         {"plex.token", o.plex_token},
-         {"plex.path_map", doubles_->plex_path_map()},
-         {"qbittorrent.url", doubles_->qbittorrent_url()},
-         {"qbittorrent.username", o.qbittorrent_username},
-         {"qbittorrent.password", o.qbittorrent_password},
-         {"downloads.path", absl::StrCat(root, "/downloads")},
-         {"library.movies_path", absl::StrCat(root, "/movies")}}}});
-  ASSERT_EQ(settings.status, 200) << settings.body;
   // A copy (not a hardlink on the same disk) so the import takes a while.
   HttpTestResponse rename = Call("PATCH", "/api/v1/rename-settings/movie",
                                  {{"libraryRoot", absl::StrCat(root, "/movies")}, {"transferMode", "copy"}});
