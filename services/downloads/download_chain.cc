@@ -314,6 +314,10 @@ absl::Status DownloadChain::MonitorPass(const jobs::Job& job) {
   // One transaction for the pass; then kiosk-media hears of each.
   RETURN_IF_ERROR(store_.ApplyProgress(observed));
   bool still_active = false;
+  // The next pass comes sooner when a download is about to finish (or moves
+  // without an estimate yet), so a small film is imported a second after it
+  // completes rather than a whole interval later; never more than 1 pass/s.
+  absl::Duration next_pass = options_.monitor_interval;
   for (size_t i = 0; i < active.size(); ++i) {
     const Download& d = active[i];
     const DownloadProgress& p = observed[i].second;
@@ -323,11 +327,13 @@ absl::Status DownloadChain::MonitorPass(const jobs::Job& job) {
       log::Warn("download_failed").With("download_id", d.id).With("reason", p.error);
     } else if (p.state != kCompleted) {
       still_active = true;
+      if (p.download_speed > 0) next_pass = std::min(next_pass, absl::Seconds(p.eta_seconds));
     }
   }
   if (still_active) {
     const std::string next = job.dedupe_key.value_or("") == kMonitorKeyA ? kMonitorKeyB : kMonitorKeyA;
-    RETURN_IF_ERROR(store_.EnqueueMonitor(next, options_.monitor_interval));
+    next_pass = std::max(next_pass, std::min(options_.monitor_interval, absl::Seconds(1)));
+    RETURN_IF_ERROR(store_.EnqueueMonitor(next, next_pass));
   }
   return absl::OkStatus();
 }

@@ -186,6 +186,42 @@ TEST_F(DownloadChainTest, MonitorFollowsProgressAndQueuesTheImportOnCompletion) 
   EXPECT_EQ(info_calls, 3u);
 }
 
+// Seconds until the waiting monitor pass runs (the job's run_after).
+double NextMonitorPassIn(const std::string& conninfo) {
+  pqxx::connection conn(conninfo);
+  pqxx::read_transaction tx(conn);
+  return tx.exec1("SELECT extract(epoch FROM min(run_after) - now())::float8 FROM downloads.jobs "
+                  "WHERE kind = 'download_monitor' AND status = 'queued'")[0]
+      .as<double>();
+}
+
+TEST_F(DownloadChainTest, TheNextPassComesSoonerWhenADownloadIsAboutToFinish) {
+  // Only the pass under test decides when the next one runs (an add queues
+  // an immediate pass of its own).
+  auto forget_passes = [this] {
+    pqxx::connection conn(db().conninfo());
+    pqxx::work tx(conn);
+    tx.exec0("DELETE FROM downloads.jobs WHERE kind = 'download_monitor'");
+    tx.commit();
+  };
+  // 64 KiB at 1 KiB/s: about a minute left, the usual 5 s interval.
+  Started({.name = "Slow", .files = {{"Slow.mkv", 64 * 1024}}, .speed = 1024});
+  qbt_->Advance(absl::Seconds(2));
+  forget_passes();
+  ASSERT_THAT(Monitor(), IsOk());
+  EXPECT_GT(NextMonitorPassIn(db().conninfo()), 4.0);
+  // Another one, two seconds from done: the next pass comes when it is.
+  qbt_->RegisterRelease(kHash2, {.name = "Fast", .files = {{"Fast.mkv", 64 * 1024}}, .speed = 16 * 1024});
+  ASSERT_THAT(chain_->Submit(CreateRequest("movie", 604, "Fast", 2003), Magnet(kHash2, "Fast")), IsOk());
+  ASSERT_THAT(RunAdd(), IsOk());
+  qbt_->Advance(absl::Seconds(3));
+  forget_passes();
+  ASSERT_THAT(Monitor(), IsOk());
+  const double next = NextMonitorPassIn(db().conninfo());
+  EXPECT_GT(next, 0.5);
+  EXPECT_LT(next, 3.5);
+}
+
 TEST_F(DownloadChainTest, CheckingWithProgressOneIsNotComplete) {
   Download d = Started({.name = "M", .files = {{"M.mkv", 1024}}, .check_time = absl::Seconds(30)});
   qbt_->Advance(absl::Seconds(3));
