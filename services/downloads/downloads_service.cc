@@ -171,6 +171,7 @@ grpc::ServerUnaryReactor* DownloadsServiceImpl::GetDownload(grpc::CallbackServer
       return absl::NotFoundError(absl::StrCat("download ", request->id(), " does not exist"));
     }
     ToProto(d, response);
+    if (!SeesEveryDownload(caller)) response->set_source(SourceShownToRequester(d.source));
     return absl::OkStatus();
   });
 }
@@ -192,7 +193,9 @@ grpc::ServerUnaryReactor* DownloadsServiceImpl::ListDownloads(
                      store_.List(request->state(), request->request_id(), size + 1, before,
                                  SeesEveryDownload(caller) ? 0 : caller.user_id));
     for (size_t i = 0; i < page.size() && i < static_cast<size_t>(size); ++i) {
-      ToProto(page[i], response->add_downloads());
+      v1::Download* out = response->add_downloads();
+      ToProto(page[i], out);
+      if (!SeesEveryDownload(caller)) out->set_source(SourceShownToRequester(page[i].source));
     }
     if (page.size() > static_cast<size_t>(size)) {
       response->set_next_page_token(server::EncodePageToken('d', page[size - 1].id));

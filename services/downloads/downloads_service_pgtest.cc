@@ -201,6 +201,11 @@ TEST_F(DownloadsServiceTest, UsersSeeOnlyTheDownloadsOfTheirOwnRequests) {
   EXPECT_EQ(out.request_id(), alice_request);
   ASSERT_TRUE(get(Token(bob, "user"), bob_download.id(), &out).ok());
   EXPECT_EQ(out.request_id(), bob_request);
+  // The requester sees the release's info-hash, not its trackers or keys;
+  // an admin sees the whole link.
+  EXPECT_EQ(out.source(), absl::StrCat("magnet:?xt=urn:btih:", kHash));
+  ASSERT_TRUE(get(Admin(), bob_download.id(), &out).ok());
+  EXPECT_EQ(out.source(), attach.release());
   // Another user's download does not exist for him.
   grpc::Status other = get(Token(alice, "user"), bob_download.id(), &out);
   EXPECT_EQ(other.error_code(), grpc::StatusCode::NOT_FOUND);

@@ -1,5 +1,9 @@
 #include "services/downloads/model.h"
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
 namespace kiosk::downloads {
 
 bool IsDownloadState(const std::string& state) {
@@ -8,6 +12,16 @@ bool IsDownloadState(const std::string& state) {
     if (state == s) return true;
   }
   return false;
+}
+
+std::string SourceShownToRequester(const std::string& source) {
+  if (absl::StartsWithIgnoreCase(source, "magnet:")) {
+    for (absl::string_view part : absl::StrSplit(source.substr(source.find('?') + 1), '&')) {
+      if (absl::StartsWithIgnoreCase(part, "xt=")) return absl::StrCat("magnet:?", part);
+    }
+    return "magnet:";
+  }
+  return source.substr(0, source.find_first_of("?#"));
 }
 
 RenameSettings DefaultRenameSettings(const std::string& media_type) {

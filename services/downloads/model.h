@@ -24,6 +24,11 @@ inline constexpr char kRemoved[] = "removed";
 
 bool IsDownloadState(const std::string& state);
 
+// A release link as the requester (not an admin) may see it: a magnet keeps
+// only its info-hash (trackers may carry a private passkey), a URL loses its
+// query and fragment (Jackett's and Prowlarr's links carry their API key).
+std::string SourceShownToRequester(const std::string& source);
+
 struct Download {
   int64_t id = 0;
   int64_t request_id = 0;
